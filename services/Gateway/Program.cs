@@ -1,6 +1,27 @@
-var builder = WebApplication.CreateBuilder(args);
+using HeartRule.Gateway;
+using HeartRule.Gateway.Auth;
+using HeartRule.Gateway.Connections;
+
+// The pages are copied into the build output; serve them from there, wherever the process was started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+});
 builder.AddServiceDefaults();
+builder.AddGateway();
 
 var app = builder.Build();
+
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseWebSockets();
+app.UseOriginPolicy("/ws");
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
+app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context)).RequireAuthorization();
+app.MapReverseProxy();
 app.Run();

@@ -1,5 +1,8 @@
+using HeartRule.ScriptEngine;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddScriptEngine();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -1,5 +1,8 @@
+using HeartRule.Sessions;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddSessions();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

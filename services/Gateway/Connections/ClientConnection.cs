@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using HeartRule.Contracts;
+using HeartRule.Protocol;
+
+namespace HeartRule.Gateway.Connections;
+
+/// <summary>
+/// One WebSocket. Reads frames and hands them to the dispatcher; writes through a bounded queue drained by
+/// one sender, so a slow reader costs at most the queue — past that its socket is closed.
+/// </summary>
+public sealed class ClientConnection
+{
+    private readonly WebSocket _socket;
+    private readonly GatewayOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<byte[]> _outbox;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly CancellationTokenSource _abort = new();
+    private (WebSocketCloseStatus Status, string Reason)? _closeRequest;
+
+    public ClientConnection(WebSocket socket, string userId, GatewayOptions options, ILogger logger)
+    {
+        _socket = socket;
+        UserId = userId;
+        _options = options;
+        _logger = logger;
+        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.SendQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string Id { get; } = Guid.NewGuid().ToString("N")[..12];
+    public string UserId { get; }
+    public bool IsClosed => _closed.IsCancellationRequested;
+    public CancellationToken Closed => _closed.Token;
+    public DateTimeOffset LastReceivedAt { get; private set; } = DateTimeOffset.UtcNow;
+
+    public void Send(Frame frame) => Enqueue(ProtocolJson.Serialize(frame));
+
+    public void Send(string json) => Enqueue(Encoding.UTF8.GetBytes(json));
+
+    public void SendError(string code, string message, string? requestId = null, Guid? sessionId = null) =>
+        Send(new ErrorFrame { Code = code, Message = message, RequestId = requestId, SessionId = sessionId, Retryable = ErrorCodes.Describe(code).CanRetry });
+
+    private void Enqueue(byte[] payload)
+    {
+        if (IsClosed) return;
+        if (!_outbox.Writer.TryWrite(payload))
+        {
+            _logger.LogWarning("Connection {ConnectionId} of user {UserId} reads too slowly; closing it", Id, UserId);
+            RequestClose(WebSocketCloseStatus.PolicyViolation, "send queue overflow");
+            // The reader is not reading: waiting for the queued frames to drain could take forever.
+            _abort.Cancel();
+        }
+    }
+
+    /// <summary>Closes the socket after the frames already queued (the close frame goes last).</summary>
+    public void RequestClose(WebSocketCloseStatus status, string reason)
+    {
+        _closeRequest ??= (status, reason);
+        _outbox.Writer.TryComplete();
+    }
+
+    /// <summary>Runs until the socket ends: the receive loop here, the send loop beside it.</summary>
+    public async Task RunAsync(Func<ClientConnection, Frame, Task> onFrame, CancellationToken shutdown)
+    {
+        var sender = Task.Run(SendLoopAsync);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _abort.Token);
+        try
+        {
+            await ReceiveLoopAsync(onFrame, linked.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The peer vanished or the node is stopping.
+        }
+        finally
+        {
+            _outbox.Writer.TryComplete();
+            await Task.WhenAny(sender, Task.Delay(TimeSpan.FromSeconds(5)));
+            _closed.Cancel();
+            if (_socket.State != WebSocketState.Closed) _socket.Abort();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(Func<ClientConnection, Frame, Task> onFrame, CancellationToken shutdown)
+    {
+        var maxBytes = _options.MaxFrameBytes;
+        while (!shutdown.IsCancellationRequested && _socket.State == WebSocketState.Open)
+        {
+            // A zero-byte read waits for data without holding a buffer: idle sockets cost no receive memory.
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, shutdown);
+            if (peek.MessageType == WebSocketMessageType.Close)
+            {
+                RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                return;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            var length = 0;
+            try
+            {
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    // Reading one byte past the limit is how an oversized frame is told from one of exactly the limit.
+                    if (length == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes + 1) - length), shutdown);
+                    length += result.Count;
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                        return;
+                    }
+                    if (length > maxBytes)
+                    {
+                        _logger.LogInformation("Connection {ConnectionId} sent a frame over {MaxBytes} bytes; closing it", Id, maxBytes);
+                        RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxBytes} bytes");
+                        return;
+                    }
+                } while (!result.EndOfMessage);
+
+                LastReceivedAt = DateTimeOffset.UtcNow;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    SendError(ErrorCodes.InvalidFrame, "Binary frames are not accepted; send JSON text frames.");
+                    continue;
+                }
+                var parsed = ProtocolJson.Parse(buffer.AsSpan(0, length));
+                if (parsed.Frame is null)
+                {
+                    SendError(parsed.ErrorCode!, parsed.ErrorMessage!, parsed.RequestId);
+                    continue;
+                }
+                await onFrame(this, parsed.Frame);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var payload in _outbox.Reader.ReadAllAsync())
+            {
+                await _socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+            }
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                var (status, reason) = _closeRequest ?? (WebSocketCloseStatus.NormalClosure, "closing");
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The socket broke while sending; the receive loop ends on its own.
+        }
+        finally
+        {
+            _closed.Cancel();
+            _abort.Cancel();
+        }
+    }
+}

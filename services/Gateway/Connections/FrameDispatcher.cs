@@ -1,0 +1,105 @@
+using HeartRule.Contracts;
+using HeartRule.Gateway.Routing;
+using HeartRule.Protocol;
+using MassTransit;
+
+namespace HeartRule.Gateway.Connections;
+
+/// <summary>What the gateway does with each client frame.</summary>
+public sealed class FrameDispatcher(
+    IBus bus,
+    LocalSubscriptions subscriptions,
+    SessionOwnership ownership,
+    EventLog log,
+    TimeProvider time,
+    ILogger<FrameDispatcher> logger)
+{
+    public Task DispatchAsync(ClientConnection connection, Frame frame) => frame switch
+    {
+        SessionStartFrame start => StartAsync(connection, start),
+        SessionAttachFrame attach => AttachAsync(connection, attach),
+        SessionDetachFrame detach => subscriptions.RemoveAsync(connection, detach.SessionId),
+        InputFrame input => InputAsync(connection, input),
+        PingFrame => Pong(connection),
+        _ => Unexpected(connection, frame),
+    };
+
+    private async Task StartAsync(ClientConnection connection, SessionStartFrame frame)
+    {
+        if (string.IsNullOrWhiteSpace(frame.ScriptId))
+        {
+            connection.SendError(ErrorCodes.InvalidFrame, "\"scriptId\" must not be empty.", frame.RequestId);
+            return;
+        }
+        var sessionId = Guid.NewGuid();
+        await ownership.RecordAsync(sessionId, connection.UserId);
+        // Subscribe (and claim the route) before publishing, so no event of the new session can miss this socket.
+        var subscription = await subscriptions.AddAsync(connection, sessionId, frame.Debug ?? false, lastSeq: 0);
+        await subscription.OpenAsync(
+            () => connection.Send(new SessionStartedFrame { RequestId = frame.RequestId, SessionId = sessionId }),
+            () => Task.FromResult<IReadOnlyList<RoutedFrame>>([]), log, connection.Closed);
+        await bus.Publish(new StartSession
+        {
+            SessionId = sessionId, UserId = connection.UserId, ScriptId = frame.ScriptId, ScriptVersion = frame.Version,
+            InitialVariables = frame.InitialVariables, RequestId = frame.RequestId, RequestedAt = time.GetUtcNow(),
+        }, connection.Closed);
+        logger.LogInformation("Session {SessionId} started on script {ScriptId} by user {UserId}", sessionId, frame.ScriptId, connection.UserId);
+    }
+
+    private async Task AttachAsync(ClientConnection connection, SessionAttachFrame frame)
+    {
+        if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
+        var lastSeq = Math.Max(0, frame.LastSeq ?? 0);
+        var subscription = await subscriptions.AddAsync(connection, frame.SessionId, frame.Debug ?? false, lastSeq);
+        // Live events that arrive during the replay wait behind it; what both carry is sent once.
+        await subscription.OpenAsync(
+            () => connection.Send(new SessionAttachedFrame { RequestId = frame.RequestId, SessionId = frame.SessionId }),
+            () => log.ReadAsync(frame.SessionId, lastSeq, null, connection.Closed), log, connection.Closed);
+    }
+
+    private async Task InputAsync(ClientConnection connection, InputFrame frame)
+    {
+        if (string.IsNullOrWhiteSpace(frame.ClientMessageId))
+        {
+            connection.SendError(ErrorCodes.InvalidFrame, "\"clientMessageId\" must not be empty.", frame.RequestId, frame.SessionId);
+            return;
+        }
+        if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
+        await bus.Publish(new SubmitInput
+        {
+            SessionId = frame.SessionId, UserId = connection.UserId, ClientMessageId = frame.ClientMessageId,
+            RequestId = frame.RequestId, Text = frame.Text, ReceivedAt = time.GetUtcNow(),
+        }, connection.Closed);
+        // Publish returns once the broker has confirmed the message: from here on the input is not lost.
+        connection.Send(new AckFrame { RequestId = frame.RequestId, ClientMessageId = frame.ClientMessageId });
+    }
+
+    private async Task<bool> CheckOwnerAsync(ClientConnection connection, Guid sessionId, string? requestId)
+    {
+        var owner = await ownership.GetOwnerAsync(sessionId, connection.Closed);
+        if (owner is null)
+        {
+            connection.SendError(ErrorCodes.SessionNotFound, $"There is no session {sessionId}.", requestId, sessionId);
+            return false;
+        }
+        if (owner != connection.UserId)
+        {
+            logger.LogWarning("User {UserId} tried to use session {SessionId} of another user", connection.UserId, sessionId);
+            connection.SendError(ErrorCodes.Forbidden, "That session belongs to another user.", requestId, sessionId);
+            return false;
+        }
+        return true;
+    }
+
+    private static Task Pong(ClientConnection connection)
+    {
+        connection.Send(new PongFrame());
+        return Task.CompletedTask;
+    }
+
+    private static Task Unexpected(ClientConnection connection, Frame frame)
+    {
+        connection.SendError(ErrorCodes.UnknownType, $"\"{frame.Type}\" is a server frame; clients may not send it.");
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,62 @@
+using HeartRule.Gateway.Api;
+using HeartRule.Gateway.Connections;
+using HeartRule.Gateway.Routing;
+using HeartRule.Infrastructure;
+using MassTransit;
+
+namespace HeartRule.Gateway;
+
+public static class Extensions
+{
+    public const string RouterQueue = "gateway-router";
+
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<NodeIdentity>();
+        builder.Services.AddSingleton<SessionRoutes>();
+        builder.Services.AddSingleton<EventLog>();
+        builder.Services.AddSingleton<LocalSubscriptions>();
+        builder.Services.AddSingleton<SessionOwnership>();
+        builder.Services.AddSingleton<FrameDispatcher>();
+        builder.Services.AddSingleton<WebSocketEndpoint>();
+        builder.Services.AddSingleton<OriginPolicy>();
+        builder.Services.AddSingleton<DevTokenIssuer>();
+        builder.Services.AddHostedService<RouteHeartbeat>();
+        // "http://persistence" is resolved by service discovery (services__persistence__http__0).
+        builder.Services.AddHttpClient<TranscriptClient>(c => c.BaseAddress = new Uri("http://persistence"));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TranscriptClient)));
+        builder.Services.AddApiProxy(builder.Configuration);
+
+        builder.AddHeartRuleRedis();
+        builder.AddHeartRuleAuthentication();
+        builder.AddHeartRuleMessaging(
+            x =>
+            {
+                x.AddConsumer<EventRouterConsumer>().ExcludeFromConfigureEndpoints();
+                x.AddConsumer<NodeDeliveryConsumer>().ExcludeFromConfigureEndpoints();
+            },
+            (context, cfg) =>
+            {
+                cfg.ReceiveEndpoint(RouterQueue, e =>
+                {
+                    e.PrefetchCount = 128;
+                    e.ConfigureConsumer<EventRouterConsumer>(context);
+                });
+                var node = context.GetRequiredService<NodeIdentity>();
+                // The node's own queue lives and dies with the node; events for it while it is gone are
+                // recovered by the clients' resume, not by the queue.
+                cfg.ReceiveEndpoint(node.EndpointName, e =>
+                {
+                    e.AutoDelete = true;
+                    e.Durable = false;
+                    e.ConfigureConsumeTopology = false;
+                    e.PrefetchCount = 128;
+                    e.ConfigureConsumer<NodeDeliveryConsumer>(context);
+                });
+            });
+        return builder;
+    }
+}

@@ -1,0 +1,20 @@
+namespace HeartRule.Gateway;
+
+/// <summary>Limits and policies of a gateway node (section "Gateway").</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Origins allowed to open a WebSocket besides the gateway's own (cross-site WebSocket hijacking).</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+    public int MaxFrameBytes { get; set; } = 1024 * 1024;
+    /// <summary>Frames waiting for a slow reader; past this the socket is closed rather than the node's memory growing.</summary>
+    public int SendQueueCapacity { get; set; } = 256;
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>A socket that sends nothing (no frame, no ping) for this long is closed.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
+    /// <summary>How long a node's claim on a session lives in Redis without a heartbeat.</summary>
+    public TimeSpan RouteLease { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Recent events kept per session in Redis for resume; older ones come from the database.</summary>
+    public int EventLogLength { get; set; } = 1000;
+    public TimeSpan EventLogTtl { get; set; } = TimeSpan.FromHours(24);
+}

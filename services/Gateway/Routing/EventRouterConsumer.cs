@@ -1,0 +1,44 @@
+using HeartRule.Contracts;
+using MassTransit;
+
+namespace HeartRule.Gateway.Routing;
+
+/// <summary>
+/// Shared by all gateway nodes (competing consumers on one queue): records a turn's events in the event log,
+/// then forwards them to exactly the nodes that hold sockets on the session.
+/// </summary>
+public sealed class EventRouterConsumer(EventLog log, SessionRoutes routes, NodeIdentity self, LocalSubscriptions local, ILogger<EventRouterConsumer> logger)
+    : IConsumer<TurnCompleted>, IConsumer<TurnRejected>
+{
+    public async Task Consume(ConsumeContext<TurnCompleted> context)
+    {
+        var frames = FrameFactory.FromTurn(context.Message);
+        await log.AppendAsync(context.Message.SessionId, frames);
+        await RouteAsync(context, context.Message.SessionId, frames);
+    }
+
+    public Task Consume(ConsumeContext<TurnRejected> context) =>
+        RouteAsync(context, context.Message.SessionId, [FrameFactory.FromRejection(context.Message)]);
+
+    private async Task RouteAsync(ConsumeContext context, Guid sessionId, IReadOnlyList<RoutedFrame> frames)
+    {
+        foreach (var node in await routes.GetNodesAsync(sessionId))
+        {
+            if (node == self.Id)
+            {
+                await local.DeliverAsync(sessionId, frames, context.CancellationToken);
+                continue;
+            }
+            var endpoint = await context.GetSendEndpoint(new Uri($"exchange:{NodeIdentity.EndpointNameFor(node)}?durable=false&autodelete=true"));
+            await endpoint.Send(new GatewayDelivery { SessionId = sessionId, Frames = frames }, context.CancellationToken);
+        }
+        logger.LogDebug("Routed {FrameCount} frame(s) of session {SessionId}", frames.Count, sessionId);
+    }
+}
+
+/// <summary>This node's own queue: deliveries the router addressed to it.</summary>
+public sealed class NodeDeliveryConsumer(LocalSubscriptions local) : IConsumer<GatewayDelivery>
+{
+    public Task Consume(ConsumeContext<GatewayDelivery> context) =>
+        local.DeliverAsync(context.Message.SessionId, context.Message.Frames, context.CancellationToken);
+}

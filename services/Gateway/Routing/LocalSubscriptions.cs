@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using HeartRule.Contracts;
+using HeartRule.Gateway.Connections;
+
+namespace HeartRule.Gateway.Routing;
+
+/// <summary>The sockets this node holds, by session; the first socket on a session claims it in the Redis map, the last one releases it.</summary>
+public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, ILogger<LocalSubscriptions> logger)
+{
+    private readonly ConcurrentDictionary<Guid, ImmutableArray<Subscription>> _bySession = new();
+    private readonly Lock _lock = new();
+
+    public ICollection<Guid> Sessions => _bySession.Keys;
+
+    public async Task<Subscription> AddAsync(ClientConnection connection, Guid sessionId, bool debug, long lastSeq)
+    {
+        var subscription = new Subscription(connection, sessionId, debug, lastSeq);
+        bool first;
+        lock (_lock)
+        {
+            var current = _bySession.GetValueOrDefault(sessionId, ImmutableArray<Subscription>.Empty);
+            first = current.IsEmpty;
+            _bySession[sessionId] = current.RemoveAll(s => s.Connection == connection).Add(subscription);
+        }
+        // Claim before anything is published for the session, so the router finds this node.
+        if (first) await routes.ClaimAsync(sessionId);
+        return subscription;
+    }
+
+    public async Task RemoveAsync(ClientConnection connection, Guid sessionId)
+    {
+        bool last;
+        lock (_lock)
+        {
+            if (!_bySession.TryGetValue(sessionId, out var current)) return;
+            var next = current.RemoveAll(s => s.Connection == connection);
+            last = next.IsEmpty;
+            if (last) _bySession.TryRemove(sessionId, out _);
+            else _bySession[sessionId] = next;
+        }
+        if (last) await routes.ReleaseAsync(sessionId);
+    }
+
+    public async Task DeliverAsync(Guid sessionId, IReadOnlyList<RoutedFrame> frames, CancellationToken ct)
+    {
+        if (!_bySession.TryGetValue(sessionId, out var subscriptions)) return;
+        foreach (var subscription in subscriptions)
+        {
+            try
+            {
+                await subscription.DeliverAsync(frames, log, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One broken socket must not keep the others of the session from their events.
+                logger.LogWarning(ex, "Delivery to connection {ConnectionId} on session {SessionId} failed", subscription.Connection.Id, sessionId);
+            }
+        }
+    }
+}

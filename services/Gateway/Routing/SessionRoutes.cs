@@ -1,0 +1,41 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace HeartRule.Gateway.Routing;
+
+/// <summary>
+/// The connection map in Redis: for each session, which gateway nodes hold sockets on it. Each claim carries
+/// its own expiry, renewed by the holder's heartbeat, so a node that dies drops out of every map within one
+/// lease even though nobody deletes its entries.
+/// </summary>
+public sealed class SessionRoutes(IConnectionMultiplexer redis, NodeIdentity node, GatewayOptions options, TimeProvider time)
+{
+    private static RedisKey Key(Guid sessionId) => $"hr:routes:{sessionId}";
+
+    public Task ClaimAsync(Guid sessionId) => ClaimManyAsync([sessionId]);
+
+    public async Task ClaimManyAsync(IReadOnlyCollection<Guid> sessionIds)
+    {
+        if (sessionIds.Count == 0) return;
+        var expiry = (time.GetUtcNow() + options.RouteLease).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var batch = redis.GetDatabase().CreateBatch();
+        var pending = new List<Task>(sessionIds.Count * 2);
+        foreach (var sessionId in sessionIds)
+        {
+            pending.Add(batch.HashSetAsync(Key(sessionId), node.Id, expiry));
+            pending.Add(batch.KeyExpireAsync(Key(sessionId), options.RouteLease * 2));
+        }
+        batch.Execute();
+        await Task.WhenAll(pending);
+    }
+
+    public Task ReleaseAsync(Guid sessionId) => redis.GetDatabase().HashDeleteAsync(Key(sessionId), node.Id);
+
+    /// <summary>Nodes whose claim on the session is still alive.</summary>
+    public async Task<IReadOnlyList<string>> GetNodesAsync(Guid sessionId)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var entries = await redis.GetDatabase().HashGetAllAsync(Key(sessionId));
+        return entries.Where(e => long.TryParse((string?)e.Value, out var expiry) && expiry > now).Select(e => (string)e.Name!).ToList();
+    }
+}

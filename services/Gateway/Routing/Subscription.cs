@@ -1,0 +1,99 @@
+using HeartRule.Contracts;
+using HeartRule.Gateway.Connections;
+
+namespace HeartRule.Gateway.Routing;
+
+/// <summary>
+/// One socket's view of one session. It hands the socket every sequenced event exactly once and in order:
+/// events at or below <see cref="LastSeq"/> are dropped (a replay overlapping live events), and a gap is
+/// filled from the event log before anything after it is sent.
+/// </summary>
+public sealed class Subscription(ClientConnection connection, Guid sessionId, bool debug, long lastSeq)
+{
+    // Closed at birth: live events wait until Open has sent the socket its opening frame and the replay.
+    private readonly SemaphoreSlim _gate = new(0, 1);
+    private readonly SortedDictionary<long, RoutedFrame> _pending = new();
+    private int _repairScheduled;
+
+    public ClientConnection Connection { get; } = connection;
+    public Guid SessionId { get; } = sessionId;
+    public bool Debug { get; } = debug;
+    public long LastSeq { get; private set; } = lastSeq;
+
+    /// <summary>Sends <paramref name="opening"/> (session.started or session.attached), then what the socket missed, then opens the gate to live events.</summary>
+    public async Task OpenAsync(Action opening, Func<Task<IReadOnlyList<RoutedFrame>>> missed, EventLog log, CancellationToken ct)
+    {
+        try
+        {
+            opening();
+            await DeliverLockedAsync(await missed(), log, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        if (_pending.Count > 0) ScheduleRepair(log);
+    }
+
+    public async Task DeliverAsync(IEnumerable<RoutedFrame> frames, EventLog log, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await DeliverLockedAsync(frames, log, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        if (_pending.Count > 0) ScheduleRepair(log);
+    }
+
+    private async Task DeliverLockedAsync(IEnumerable<RoutedFrame> frames, EventLog log, CancellationToken ct)
+    {
+            foreach (var frame in frames)
+            {
+                if (frame.Seq is not { } seq)
+                {
+                    Connection.Send(frame.Json);
+                }
+                else if (seq > LastSeq)
+                {
+                    _pending[seq] = frame;
+                }
+            }
+            Drain();
+            if (_pending.Count > 0)
+            {
+                var missingUpTo = _pending.Keys.First() - 1;
+                foreach (var frame in await log.ReadAsync(SessionId, LastSeq, missingUpTo, ct))
+                {
+                    if (frame.Seq > LastSeq) _pending.TryAdd(frame.Seq!.Value, frame);
+                }
+                Drain();
+            }
+    }
+
+    private void Drain()
+    {
+        while (_pending.Remove(LastSeq + 1, out var next))
+        {
+            Connection.Send(Debug && next.DebugJson is not null ? next.DebugJson : next.Json);
+            LastSeq++;
+        }
+        // Anything at or below LastSeq that was still pending is a duplicate.
+        foreach (var stale in _pending.Keys.Where(k => k <= LastSeq).ToList()) _pending.Remove(stale);
+    }
+
+    /// <summary>The missing events were not written yet (another router is behind): look again shortly.</summary>
+    private void ScheduleRepair(EventLog log)
+    {
+        if (Interlocked.Exchange(ref _repairScheduled, 1) == 1) return;
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Interlocked.Exchange(ref _repairScheduled, 0);
+            if (!Connection.IsClosed) await DeliverAsync([], log, CancellationToken.None);
+        });
+    }
+}

@@ -1,0 +1,26 @@
+using HeartRule.Persistence.Scripts;
+using HeartRule.Persistence.Sessions;
+
+namespace HeartRule.Persistence;
+
+/// <summary>
+/// Service-to-service reads (Sessions, ScriptEngine, Gateway). Not routed by the Gateway, so not reachable
+/// from outside the cluster network.
+/// </summary>
+public static class InternalEndpoints
+{
+    public static IEndpointRouteBuilder MapInternalEndpoints(this IEndpointRouteBuilder app)
+    {
+        var scripts = app.MapGroup("/internal/scripts");
+        scripts.MapGet("/techniques", async (ScriptStore store, CancellationToken ct) => Results.Ok(await store.GetLatestTechniquesAsync(ct)));
+        scripts.MapGet("/{id}", async (string id, int? version, ScriptStore store, CancellationToken ct) =>
+            await store.GetAsync(id, version, ct) is { } script ? Results.Ok(script) : Results.NotFound());
+
+        var sessions = app.MapGroup("/internal/sessions");
+        sessions.MapGet("/{id:guid}", async (Guid id, SessionStore store, CancellationToken ct) =>
+            await store.GetSnapshotAsync(id, ct) is { } snapshot ? Results.Ok(snapshot) : Results.NotFound());
+        sessions.MapGet("/{id:guid}/events", async (Guid id, long? afterSeq, int? limit, SessionStore store, CancellationToken ct) =>
+            Results.Ok(await store.GetEventsAsync(id, afterSeq ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct)));
+        return app;
+    }
+}

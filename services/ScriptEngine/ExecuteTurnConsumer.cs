@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HeartRule.Contracts;
+using HeartRule.Engine;
+using MassTransit;
+
+namespace HeartRule.ScriptEngine;
+
+/// <summary>Runs one turn: the engine is stateless, everything it needs arrives in the request.</summary>
+public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, ScriptExecutor executor, ILogger<ExecuteTurnConsumer> logger) : IConsumer<ExecuteTurn>
+{
+    public async Task Consume(ConsumeContext<ExecuteTurn> context)
+    {
+        var request = context.Message;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["sessionId"] = request.SessionId });
+        var script = await catalog.GetAsync(request.ScriptId, request.ScriptVersion, context.CancellationToken);
+        if (script is null)
+        {
+            await context.RespondAsync(Failed(new ErrorInfo(ErrorCodes.ScriptNotFound, $"Script {request.ScriptId} v{request.ScriptVersion} does not exist.", false)));
+            return;
+        }
+
+        TurnResult result;
+        if (request.StateJson is null)
+        {
+            var initial = request.InitialVariables?.ToDictionary(kv => kv.Key, kv => JsonNode.Parse(kv.Value.GetRawText()));
+            result = await executor.StartAsync(script, initial, context.CancellationToken);
+        }
+        else
+        {
+            result = await executor.ContinueAsync(script, EngineState.FromJson(request.StateJson), request.UserInput ?? "", context.CancellationToken);
+        }
+        logger.LogInformation("Turn executed for session {SessionId}: {Status}, {MessageCount} message(s), {LlmCallCount} LLM call(s)",
+            request.SessionId, result.Status, result.Messages.Count, result.LlmCalls.Count);
+        await context.RespondAsync(ToContract(result));
+    }
+
+    private static TurnExecuted Failed(ErrorInfo error) => new()
+    {
+        Messages = [],
+        ExecutionStatus = "error",
+        Position = new SessionPosition(0, null, 0, null, 0, null, null, 0, 0),
+        ChangedVariables = [],
+        Variables = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(),
+        LlmCalls = [],
+        Error = error,
+    };
+
+    public static TurnExecuted ToContract(TurnResult r) => new()
+    {
+        Messages = r.Messages.Select(m => new AiMessage(m.Content, m.ActionId, m.ActionType, m.Round)).ToList(),
+        StateJson = r.State.ToJson(),
+        ExecutionStatus = ToWire(r.Status),
+        Position = new SessionPosition(r.Position.PhaseIndex, r.Position.PhaseId, r.Position.TopicIndex, r.Position.TopicId,
+            r.Position.ActionIndex, r.Position.ActionId, r.Position.ActionType, r.Position.CurrentRound, r.Position.MaxRounds),
+        ChangedVariables = r.ChangedVariables.Select(c => new VariableChangeRecord(c.Name, c.Scope, ToElement(c.OldValue), ToElement(c.NewValue), c.ActionId)).ToList(),
+        Variables = r.State.VariablesByScope().ToDictionary(
+            s => s.Key,
+            s => (IReadOnlyDictionary<string, JsonElement>)s.Value.ToDictionary(v => v.Key, v => ToElement(v.Value) ?? default)),
+        LlmCalls = r.LlmCalls.Select(c => new LlmCall(c.ActionId, c.Purpose, c.Model, c.Prompt, c.Response, c.PromptTokens, c.CompletionTokens, c.LatencyMs, c.FinishReason)).ToList(),
+        Error = r.Error is null ? null : new ErrorInfo(r.Error.Code, r.Error.Message, r.Error.Retryable),
+    };
+
+    public static string ToWire(ExecutionStatus status) => status switch
+    {
+        ExecutionStatus.Running => "running",
+        ExecutionStatus.WaitingInput => "waiting_input",
+        ExecutionStatus.Completed => "completed",
+        _ => "error",
+    };
+
+    private static JsonElement? ToElement(JsonNode? node) => node is null ? null : JsonSerializer.SerializeToElement(node);
+}

@@ -1,0 +1,24 @@
+using HeartRule.Engine;
+using HeartRule.Infrastructure;
+
+namespace HeartRule.ScriptEngine;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddScriptEngine(this IHostApplicationBuilder builder)
+    {
+        // "offline" (the default: deterministic, no network) or "openai" (any OpenAI-compatible endpoint).
+        var llm = builder.Configuration.GetSection("Llm").Get<LlmOptions>() ?? new LlmOptions();
+        builder.Services.AddSingleton(LlmClientFactory.Create(llm));
+        builder.Services.AddSingleton(sp => new ScriptExecutor(sp.GetRequiredService<Microsoft.Extensions.AI.IChatClient>(),
+            new EngineOptions { Skills = sp.GetRequiredService<ScriptCatalog>() }));
+        // "http://persistence" is resolved by service discovery (services__persistence__http__0).
+        builder.Services.AddHttpClient(nameof(ScriptCatalog), c => c.BaseAddress = new Uri("http://persistence"));
+        // One catalog per process: its cache is the point. Service discovery resolves the address per request.
+        builder.Services.AddSingleton(sp => new ScriptCatalog(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ScriptCatalog)),
+            sp.GetRequiredService<ILogger<ScriptCatalog>>()));
+        builder.AddHeartRuleMessaging(x => x.AddConsumer<ExecuteTurnConsumer>());
+        return builder;
+    }
+}

@@ -1,0 +1,45 @@
+using HeartRule.Contracts;
+using HeartRule.Infrastructure;
+using MassTransit;
+
+namespace HeartRule.Sessions;
+
+public static class Extensions
+{
+    public const string QueueName = "sessions";
+
+    public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
+    {
+        builder.AddHeartRuleRedis();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SessionStateStore>();
+        builder.Services.AddScoped<TurnProcessor>();
+        // "http://persistence" is resolved by service discovery (services__persistence__http__0).
+        builder.Services.AddHttpClient<PersistenceClient>(c => c.BaseAddress = new Uri("http://persistence"));
+
+        builder.AddHeartRuleMessaging(
+            x =>
+            {
+                x.AddConsumer<StartSessionConsumer>().ExcludeFromConfigureEndpoints();
+                x.AddConsumer<SubmitInputConsumer>().ExcludeFromConfigureEndpoints();
+                x.AddRequestClient<ExecuteTurn>(RequestTimeout.After(s: 120));
+            },
+            (context, cfg) => cfg.ReceiveEndpoint(QueueName, e =>
+            {
+                e.PrefetchCount = 64;
+                // One turn at a time per session, in arrival order; different sessions run in parallel.
+                var partitioner = e.CreatePartitioner(32);
+                e.UseMessageRetry(r =>
+                {
+                    r.Handle<ConcurrencyConflictException>();
+                    r.Handle<HttpRequestException>();
+                    r.Interval(5, TimeSpan.FromMilliseconds(200));
+                });
+                e.ConfigureConsumer<StartSessionConsumer>(context, c =>
+                    c.Message<StartSession>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));
+                e.ConfigureConsumer<SubmitInputConsumer>(context, c =>
+                    c.Message<SubmitInput>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));
+            }));
+        return builder;
+    }
+}

@@ -1,0 +1,27 @@
+using HeartRule.Contracts;
+
+namespace HeartRule.Sessions;
+
+/// <summary>
+/// The hot state of one session, kept in Redis by this service. <see cref="LastTurn"/> is an outbox of one:
+/// a redelivered input whose turn was already committed re-publishes it instead of running the script again.
+/// </summary>
+public sealed record SessionRecord
+{
+    public required Guid SessionId { get; init; }
+    public required string UserId { get; init; }
+    public required string ScriptId { get; init; }
+    public required int ScriptVersion { get; init; }
+    public required string Status { get; init; }
+    public required string ExecutionStatus { get; init; }
+    public required string StateJson { get; init; }
+    /// <summary>Optimistic-concurrency version: the number of committed turns.</summary>
+    public required long Version { get; init; }
+    public required long LastSeq { get; init; }
+    public required int Turn { get; init; }
+    /// <summary>The most recent clientMessageIds, newest last: a retried input is recognised and not run twice.</summary>
+    public IReadOnlyList<string> RecentInputs { get; init; } = [];
+    public TurnCompleted? LastTurn { get; init; }
+
+    public const int RecentInputsKept = 200;
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace HeartRule.Sessions;
+
+/// <summary>Session records in Redis, written with a compare-and-set on the version so two writers never both win.</summary>
+public sealed class SessionStateStore(IConnectionMultiplexer redis)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // Writes only when the stored version is the one the writer read (0 = no record yet).
+    private static readonly LuaScript CompareAndSet = LuaScript.Prepare("""
+        local current = redis.call('HGET', @key, 'version')
+        if (current == false and @expected == '0') or current == @expected then
+            redis.call('HSET', @key, 'version', @version, 'record', @record)
+            return 1
+        end
+        return 0
+        """);
+
+    private static RedisKey Key(Guid sessionId) => $"hr:session:{sessionId}";
+
+    public async Task<SessionRecord?> GetAsync(Guid sessionId)
+    {
+        var value = await redis.GetDatabase().HashGetAsync(Key(sessionId), "record");
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<SessionRecord>((string)value!, Json);
+    }
+
+    /// <summary>Stores <paramref name="record"/> if the stored version is still <paramref name="expectedVersion"/>.</summary>
+    public async Task<bool> TrySaveAsync(SessionRecord record, long expectedVersion)
+    {
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(CompareAndSet, new
+        {
+            key = Key(record.SessionId),
+            expected = expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            version = record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            record = JsonSerializer.Serialize(record, Json),
+        });
+        return (int)result == 1;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+
+namespace HeartRule.Contracts;
+
+/// <summary>Sessions → ScriptEngine (request/response): run one turn of a script on a state.</summary>
+public sealed record ExecuteTurn
+{
+    public required Guid SessionId { get; init; }
+    public required string ScriptId { get; init; }
+    public required int ScriptVersion { get; init; }
+    /// <summary>Null on the first turn.</summary>
+    public string? StateJson { get; init; }
+    /// <summary>Null on the first turn; empty for "next".</summary>
+    public string? UserInput { get; init; }
+    public IReadOnlyDictionary<string, JsonElement>? InitialVariables { get; init; }
+}
+
+/// <summary>ScriptEngine → Sessions: what one turn produced.</summary>
+public sealed record TurnExecuted
+{
+    public required IReadOnlyList<AiMessage> Messages { get; init; }
+    public string? StateJson { get; init; }
+    public required string ExecutionStatus { get; init; }
+    public required SessionPosition Position { get; init; }
+    public required IReadOnlyList<VariableChangeRecord> ChangedVariables { get; init; }
+    /// <summary>scope → name → value, as visible at the new position.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> Variables { get; init; }
+    public required IReadOnlyList<LlmCall> LlmCalls { get; init; }
+    public ErrorInfo? Error { get; init; }
+}
+
+public sealed record AiMessage(string Content, string ActionId, string ActionType, int Round);

@@ -1,0 +1,15 @@
+namespace HeartRule.Contracts;
+
+/// <summary>
+/// Gateway router → one gateway node: frames for the sockets that node holds on a session, already serialised
+/// once for every socket. <see cref="RoutedFrame.Seq"/> is null for frames outside the session sequence (errors).
+/// </summary>
+public sealed record GatewayDelivery
+{
+    public required Guid SessionId { get; init; }
+    public required IReadOnlyList<RoutedFrame> Frames { get; init; }
+}
+
+/// <param name="DebugJson">The variant for sockets attached with debug (turn.completed with its debug block).</param>
+/// <param name="RequestId">For error frames: the request they answer, so only that socket needs them.</param>
+public sealed record RoutedFrame(long? Seq, string Json, string? DebugJson, string? RequestId = null);

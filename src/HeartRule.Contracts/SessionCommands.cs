@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace HeartRule.Contracts;
+
+// Contracts evolve additively: a new optional member is fine, a renamed or retyped one is a new record.
+
+/// <summary>Gateway → Sessions: create a session on a script and run its first turn.</summary>
+public sealed record StartSession
+{
+    public required Guid SessionId { get; init; }
+    public required string UserId { get; init; }
+    public required string ScriptId { get; init; }
+    public int? ScriptVersion { get; init; }
+    public IReadOnlyDictionary<string, JsonElement>? InitialVariables { get; init; }
+    public string? RequestId { get; init; }
+    public required DateTimeOffset RequestedAt { get; init; }
+}
+
+/// <summary>Gateway → Sessions: one user input, accepted (acked) by the Gateway once this is on the broker.</summary>
+public sealed record SubmitInput
+{
+    public required Guid SessionId { get; init; }
+    public required string UserId { get; init; }
+    public required string ClientMessageId { get; init; }
+    public string? RequestId { get; init; }
+    /// <summary>May be empty: the "next" acknowledgement.</summary>
+    public required string Text { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+
+namespace HeartRule.Engine;
+
+/// <summary>
+/// Recursive-descent parser for the condition language:
+/// <c>or</c>/<c>||</c>, <c>and</c>/<c>&amp;&amp;</c>, <c>not</c>/<c>!</c>, comparisons
+/// (<c>== != &gt; &lt; &gt;= &lt;= contains</c>), parentheses, numbers, quoted strings, booleans, <c>null</c>,
+/// and variables written bare or as <c>{x}</c>, <c>{{x}}</c>, <c>${x}</c>.
+/// </summary>
+internal sealed class ConditionParser
+{
+    private readonly List<Token> _tokens;
+    private int _index;
+
+    public ConditionParser(string text)
+    {
+        _tokens = Tokenize(text);
+    }
+
+    public ConditionNode ParseAll()
+    {
+        if (_tokens.Count == 1) throw new ConditionSyntaxException("The expression is empty", 0);
+        var node = ParseOr();
+        if (Peek.Kind != TokenKind.End)
+            throw new ConditionSyntaxException($"Unexpected '{Peek.Text}'", Peek.Position);
+        return node;
+    }
+
+    private Token Peek => _tokens[_index];
+    private Token Next() => _tokens[_index++];
+
+    private bool Accept(TokenKind kind, params string[] texts)
+    {
+        if (Peek.Kind == kind && (texts.Length == 0 || texts.Contains(Peek.Text)))
+        {
+            _index++;
+            return true;
+        }
+        return false;
+    }
+
+    private ConditionNode ParseOr()
+    {
+        var left = ParseAnd();
+        while (Accept(TokenKind.Operator, "or", "||")) left = new LogicalNode("or", left, ParseAnd());
+        return left;
+    }
+
+    private ConditionNode ParseAnd()
+    {
+        var left = ParseNot();
+        while (Accept(TokenKind.Operator, "and", "&&")) left = new LogicalNode("and", left, ParseNot());
+        return left;
+    }
+
+    private ConditionNode ParseNot() =>
+        Accept(TokenKind.Operator, "not", "!") ? new NotNode(ParseNot()) : ParseComparison();
+
+    private static readonly string[] ComparisonOps = ["==", "!=", ">", "<", ">=", "<=", "contains"];
+
+    private ConditionNode ParseComparison()
+    {
+        var left = ParseOperand();
+        if (Peek.Kind == TokenKind.Operator && ComparisonOps.Contains(Peek.Text))
+        {
+            var op = Next().Text;
+            var right = ParseOperand();
+            if (Peek.Kind == TokenKind.Operator && ComparisonOps.Contains(Peek.Text))
+                throw new ConditionSyntaxException($"Comparisons cannot be chained; use 'and' before '{Peek.Text}'", Peek.Position);
+            return new ComparisonNode(op, left, right);
+        }
+        return left;
+    }
+
+    private ConditionNode ParseOperand()
+    {
+        var t = Next();
+        switch (t.Kind)
+        {
+            case TokenKind.Number: return new LiteralNode(double.Parse(t.Text, CultureInfo.InvariantCulture));
+            case TokenKind.String: return new LiteralNode(t.Text);
+            case TokenKind.Identifier:
+                return t.Text switch
+                {
+                    "true" => new LiteralNode(true),
+                    "false" => new LiteralNode(false),
+                    "null" => new LiteralNode(null),
+                    _ => new VariableNode(t.Text),
+                };
+            case TokenKind.Variable: return new VariableNode(t.Text);
+            case TokenKind.LParen:
+                var inner = ParseOr();
+                if (!Accept(TokenKind.RParen)) throw new ConditionSyntaxException("Missing ')'", Peek.Position);
+                return inner;
+            case TokenKind.End:
+                throw new ConditionSyntaxException("The expression ends where a value was expected", t.Position);
+            default:
+                throw new ConditionSyntaxException($"Expected a value but found '{t.Text}'", t.Position);
+        }
+    }
+
+    private enum TokenKind { Number, String, Identifier, Variable, Operator, LParen, RParen, End }
+
+    private sealed record Token(TokenKind Kind, string Text, int Position);
+
+    private static bool IsIdentStart(char c) => char.IsLetter(c) || c == '_';
+    private static bool IsIdentPart(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '.';
+
+    private static List<Token> Tokenize(string s)
+    {
+        var tokens = new List<Token>();
+        var i = 0;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            if (char.IsWhiteSpace(c)) { i++; continue; }
+            var start = i;
+            if (char.IsDigit(c) || (c == '-' && i + 1 < s.Length && char.IsDigit(s[i + 1]) && PrevAllowsSign(tokens)))
+            {
+                i++;
+                while (i < s.Length && (char.IsDigit(s[i]) || s[i] == '.')) i++;
+                var num = s[start..i];
+                if (!double.TryParse(num, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                    throw new ConditionSyntaxException($"'{num}' is not a number", start);
+                tokens.Add(new Token(TokenKind.Number, num, start));
+                continue;
+            }
+            if (c is '"' or '\'')
+            {
+                var sb = new StringBuilder();
+                i++;
+                while (true)
+                {
+                    if (i >= s.Length) throw new ConditionSyntaxException("Unterminated string", start);
+                    if (s[i] == '\\' && i + 1 < s.Length) { sb.Append(s[i + 1]); i += 2; continue; }
+                    if (s[i] == c) { i++; break; }
+                    sb.Append(s[i++]);
+                }
+                tokens.Add(new Token(TokenKind.String, sb.ToString(), start));
+                continue;
+            }
+            if (c == '{' || (c == '$' && i + 1 < s.Length && s[i + 1] == '{'))
+            {
+                var open = c == '$' ? 2 : (i + 1 < s.Length && s[i + 1] == '{' ? 2 : 1);
+                var close = c == '$' ? 1 : open;
+                var j = i + open;
+                var nameStart = j;
+                while (j < s.Length && IsIdentPart(s[j])) j++;
+                var name = s[nameStart..j];
+                if (name.Length == 0 || !IsIdentStart(name[0]) || j + close > s.Length || s.Substring(j, close) != new string('}', close))
+                    throw new ConditionSyntaxException("Malformed variable placeholder", start);
+                tokens.Add(new Token(TokenKind.Variable, name, start));
+                i = j + close;
+                continue;
+            }
+            if (IsIdentStart(c))
+            {
+                while (i < s.Length && IsIdentPart(s[i])) i++;
+                var word = s[start..i];
+                var lower = word.ToLowerInvariant();
+                if (lower is "and" or "or" or "not" or "contains")
+                    tokens.Add(new Token(TokenKind.Operator, lower, start));
+                else if (lower is "true" or "false" or "null")
+                    tokens.Add(new Token(TokenKind.Identifier, lower, start));
+                else
+                    tokens.Add(new Token(TokenKind.Identifier, word, start));
+                continue;
+            }
+            string? op = null;
+            foreach (var candidate in new[] { "==", "!=", ">=", "<=", "&&", "||", ">", "<", "!" })
+            {
+                if (string.CompareOrdinal(s, i, candidate, 0, candidate.Length) == 0) { op = candidate; break; }
+            }
+            if (op is not null)
+            {
+                tokens.Add(new Token(TokenKind.Operator, op, start));
+                i += op.Length;
+                continue;
+            }
+            if (c == '(') { tokens.Add(new Token(TokenKind.LParen, "(", start)); i++; continue; }
+            if (c == ')') { tokens.Add(new Token(TokenKind.RParen, ")", start)); i++; continue; }
+            if (c == '=') throw new ConditionSyntaxException("Use '==' to compare, not '='", start);
+            throw new ConditionSyntaxException($"Unexpected character '{c}'", start);
+        }
+        tokens.Add(new Token(TokenKind.End, "", s.Length));
+        return tokens;
+    }
+
+    private static bool PrevAllowsSign(List<Token> tokens) =>
+        tokens.Count == 0 || tokens[^1].Kind is TokenKind.Operator or TokenKind.LParen;
+}

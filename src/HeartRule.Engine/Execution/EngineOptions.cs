@@ -1,0 +1,33 @@
+namespace HeartRule.Engine;
+
+public sealed class EngineOptions
+{
+    /// <summary>Technique scripts for <c>use_skill</c>.</summary>
+    public ISkillResolver? Skills { get; init; }
+
+    /// <summary>Where prompt templates come from before the embedded defaults (e.g. a folder or a project's store).</summary>
+    public IPromptTemplateProvider? Templates { get; init; }
+
+    /// <summary>Shortcut for a <see cref="DirectoryPromptTemplateProvider"/>; ignored when <see cref="Templates"/> is set.</summary>
+    public string? TemplatesDirectory { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Receives the tokens of each AI message while it is generated. Setting it makes the engine stream.</summary>
+    public Func<MessageDelta, ValueTask>? OnDelta { get; init; }
+
+    /// <summary>Model name recorded in debug records when the client does not report one.</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>How many past messages prompts show.</summary>
+    public int HistoryWindow { get; init; } = 10;
+
+    /// <summary>Said when the client sends an empty message to a question; no LLM call is made.</summary>
+    public string EmptyAnswerPrompt { get; init; } = "Take your time. Whenever you're ready, please share your answer.";
+
+    /// <summary>Guards against skills that call each other in a loop.</summary>
+    public int MaxSkillDepth { get; init; } = 8;
+
+    internal IPromptTemplateProvider? EffectiveTemplates =>
+        Templates ?? (TemplatesDirectory is null ? null : new DirectoryPromptTemplateProvider(TemplatesDirectory));
+}

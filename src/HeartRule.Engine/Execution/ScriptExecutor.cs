@@ -1,0 +1,286 @@
+using System.ClientModel;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace HeartRule.Engine;
+
+/// <summary>
+/// Runs a script one turn at a time: (script, state, input) → (messages, new state, changes, position, status).
+/// The executor keeps nothing between calls; the state carries everything. A failed turn returns the
+/// state it was given, so the same input can simply be sent again.
+/// </summary>
+public sealed class ScriptExecutor
+{
+    private static readonly IReadOnlyDictionary<string, IActionRunner> Runners = new Dictionary<string, IActionRunner>
+    {
+        [ActionTypes.AiSay] = new AiSayRunner(),
+        [ActionTypes.AiAsk] = new AiAskRunner(),
+        [ActionTypes.AiThink] = new AiThinkRunner(),
+    };
+
+    private readonly IChatClient _chat;
+    private readonly EngineOptions _options;
+
+    public ScriptExecutor(IChatClient chat, EngineOptions? options = null)
+    {
+        _chat = chat ?? throw new ArgumentNullException(nameof(chat));
+        _options = options ?? new EngineOptions();
+    }
+
+    /// <summary>Starts a session; initial variables go to the global scope and are visible at once.</summary>
+    public Task<TurnResult> StartAsync(Script script, IReadOnlyDictionary<string, JsonNode?>? initialVariables, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        var data = new StateData { ScriptId = script.Id, Frames = [new FrameData()] };
+        var state = new EngineState(data);
+        return RunTurnAsync(script, state, null, ct, initialVariables);
+    }
+
+    /// <summary>Continues with the client's input; an empty input means "next".</summary>
+    public Task<TurnResult> ContinueAsync(Script script, EngineState state, string userInput, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(state);
+        return RunTurnAsync(script, state, userInput ?? "", ct, null);
+    }
+
+    private async Task<TurnResult> RunTurnAsync(Script script, EngineState original, string? input, CancellationToken ct,
+        IReadOnlyDictionary<string, JsonNode?>? initialVariables)
+    {
+        var working = original.Clone();
+        var ctx = new TurnContext(script, working.Data, _chat, _options);
+        ExecutionPosition position = PositionOf(ctx, null, null);
+        try
+        {
+            if (working.Data.ScriptId != script.Id)
+                throw new EngineException(EngineErrorCodes.StateMismatch, $"The state belongs to script '{working.Data.ScriptId}', not '{script.Id}'", false);
+            if (working.Data.Status == ExecutionStatus.Completed && working.Data.Started)
+                return new TurnResult([], original, [], PositionOf(ctx, null, null), ExecutionStatus.Completed, [], null);
+            working.Data.Turn++;
+            if (!working.Data.Started)
+            {
+                working.Data.Started = true;
+                if (initialVariables is not null)
+                {
+                    foreach (var (name, value) in initialVariables) ctx.Variables.WriteScope("global", name, value, null);
+                }
+                ctx.Variables.ApplyDeclarations("session", script.Declarations);
+                input = null;
+            }
+            else if (!string.IsNullOrEmpty(input))
+            {
+                working.Data.History.Add(new ConversationEntry("user", input, ctx.Frame.Current?.ActionId, working.Data.Turn));
+            }
+            position = await RunAsync(ctx, input, ct);
+            return new TurnResult(ctx.Messages, working, ctx.Changes, position, working.Data.Status, ctx.LlmCalls, null);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            if (!original.Data.Started && initialVariables is not null)
+            {
+                // Keep the initial variables so a retried start (ContinueAsync on this state) still sees them.
+                foreach (var (name, value) in initialVariables) original.Data.Variables.Global[name] = value?.DeepClone();
+            }
+            var error = Classify(ex) with { ActionId = ctx.Frame.Current?.ActionId };
+            return new TurnResult([], original, [], position, ExecutionStatus.Error, ctx.LlmCalls, error);
+        }
+    }
+
+    private static EngineError Classify(Exception ex) => ex switch
+    {
+        EngineException e => new EngineError(e.Code, e.Message, e.Retryable),
+        LlmTimeoutException or TimeoutException or OperationCanceledException =>
+            new EngineError(EngineErrorCodes.LlmTimeout, $"The language model did not answer in time: {ex.Message}", true),
+        HttpRequestException or ClientResultException =>
+            new EngineError(EngineErrorCodes.LlmUnavailable, $"The language model could not be reached: {ex.Message}", true),
+        _ => new EngineError(EngineErrorCodes.ActionExecutionError, $"The action failed: {ex.Message}", true),
+    };
+
+    private async Task<ExecutionPosition> RunAsync(TurnContext ctx, string? input, CancellationToken ct)
+    {
+        var pending = input;
+        var position = PositionOf(ctx, null, null);
+        ctx.State.Status = ExecutionStatus.Running;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var frame = ctx.Frame;
+            var script = ctx.ScriptOf(frame);
+            if (frame.Current is { } current)
+            {
+                var action = ActionAt(script, frame);
+                if (action is null || action.Id != current.ActionId)
+                    throw new EngineException(EngineErrorCodes.StateMismatch, $"The state waits on action '{current.ActionId}', which the script no longer has at that position", false);
+                if (pending is null)
+                {
+                    ctx.State.Status = ExecutionStatus.WaitingInput;
+                    return PositionOf(ctx, action, current);
+                }
+                var step = await Runners[action.Type].ResumeAsync(ctx, action, current, pending, ct);
+                pending = null;
+                position = PositionOf(ctx, action, current);
+                if (step == ActionStep.Waiting)
+                {
+                    ctx.State.Status = ExecutionStatus.WaitingInput;
+                    return position;
+                }
+                frame.Current = null;
+                frame.ActionIndex++;
+                continue;
+            }
+            pending = null;
+            var next = Advance(ctx, frame, script);
+            if (next is null)
+            {
+                if (ctx.State.Frames.Count == 1)
+                {
+                    ctx.State.Status = ExecutionStatus.Completed;
+                    return position;
+                }
+                FinishSkill(ctx);
+                continue;
+            }
+            var runtime = new ActionRuntime { ActionId = next.Id, ActionType = next.Type, Round = 1, MaxRounds = 1 };
+            frame.Current = runtime;
+            if (next.Type == ActionTypes.UseSkill)
+            {
+                StartSkill(ctx, next, runtime);
+                continue;
+            }
+            var started = await Runners[next.Type].StartAsync(ctx, next, runtime, ct);
+            position = PositionOf(ctx, next, runtime);
+            if (started == ActionStep.Waiting)
+            {
+                ctx.State.Status = ExecutionStatus.WaitingInput;
+                return position;
+            }
+            frame.Current = null;
+            frame.ActionIndex++;
+        }
+    }
+
+    private static ActionDefinition? ActionAt(Script script, FrameData frame) =>
+        frame.PhaseIndex < script.Phases.Count && frame.TopicIndex < script.Phases[frame.PhaseIndex].Topics.Count
+        && frame.ActionIndex < script.Phases[frame.PhaseIndex].Topics[frame.TopicIndex].Actions.Count
+            ? script.Phases[frame.PhaseIndex].Topics[frame.TopicIndex].Actions[frame.ActionIndex]
+            : null;
+
+    /// <summary>
+    /// Moves the frame to the next runnable action, entering phases and topics on the way (entry conditions,
+    /// declarations) and skipping actions whose condition is false. Null when the frame's script is done.
+    /// </summary>
+    private static ActionDefinition? Advance(TurnContext ctx, FrameData frame, Script script)
+    {
+        while (frame.PhaseIndex < script.Phases.Count)
+        {
+            var phase = script.Phases[frame.PhaseIndex];
+            frame.PhaseId = phase.Id;
+            if (frame.EnteredPhase != frame.PhaseIndex)
+            {
+                if (phase.EntryCondition is { } entry && !entry.Evaluate(ctx.Variables.Get))
+                {
+                    frame.PhaseIndex++;
+                    frame.TopicIndex = 0;
+                    frame.ActionIndex = 0;
+                    continue;
+                }
+                frame.EnteredPhase = frame.PhaseIndex;
+                frame.EnteredTopic = -1;
+                if (frame.Locals is null) ctx.Variables.ApplyDeclarations("phase", phase.Declarations);
+            }
+            while (frame.TopicIndex < phase.Topics.Count)
+            {
+                var topic = phase.Topics[frame.TopicIndex];
+                frame.TopicId = topic.Id;
+                if (frame.EnteredTopic != frame.TopicIndex)
+                {
+                    frame.EnteredTopic = frame.TopicIndex;
+                    ctx.Variables.ApplyDeclarations("topic", topic.Declarations);
+                }
+                while (frame.ActionIndex < topic.Actions.Count)
+                {
+                    var action = topic.Actions[frame.ActionIndex];
+                    if (action.Condition is null || action.Condition.Evaluate(ctx.Variables.Get)) return action;
+                    frame.ActionIndex++;
+                }
+                frame.TopicIndex++;
+                frame.ActionIndex = 0;
+            }
+            frame.PhaseIndex++;
+            frame.TopicIndex = 0;
+            frame.ActionIndex = 0;
+        }
+        return null;
+    }
+
+    private void StartSkill(TurnContext ctx, ActionDefinition action, ActionRuntime runtime)
+    {
+        var config = (UseSkillConfig)action.Config;
+        if (ctx.State.Frames.Count > _options.MaxSkillDepth)
+            throw new EngineException(EngineErrorCodes.ActionExecutionError, $"Skills nest deeper than {_options.MaxSkillDepth} levels at '{action.Id}'", false);
+        var technique = _options.Skills?.Resolve(config.Skill)
+            ?? throw new EngineException(EngineErrorCodes.SkillNotFound, $"Skill '{config.Skill}' used by '{action.Id}' cannot be found", false);
+        if (technique.Kind != ScriptKind.Technique)
+            throw new EngineException(EngineErrorCodes.SkillNotFound, $"'{config.Skill}' is a session script, not a technique", false);
+        runtime.WaitingFor = "skill";
+        // Inputs are evaluated in the caller's scope before the skill's frame exists.
+        var inputs = new List<(string Name, JsonNode? Value)>();
+        foreach (var binding in config.Input)
+        {
+            if (BindValue(ctx, binding.Value, out var bound)) inputs.Add((binding.Set, bound));
+        }
+        ctx.State.Frames.Add(new FrameData { SkillId = config.Skill, CallerActionId = action.Id, Locals = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) });
+        foreach (var (name, value) in inputs) ctx.Variables.WriteScope("topic", name, value, action.Id);
+    }
+
+    /// <summary>
+    /// A value that is exactly one placeholder keeps the variable's type, and binds nothing when the variable
+    /// is unset so the skill's declared default applies; other text is substituted.
+    /// </summary>
+    private static bool BindValue(TurnContext ctx, JsonNode? value, out JsonNode? bound)
+    {
+        bound = value?.DeepClone();
+        if (value is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String) return true;
+        var text = v.GetValue<string>().Trim();
+        var names = Placeholders.Names(text).ToList();
+        if (names.Count == 1 && Placeholders.Substitute(text, _ => (true, null)).Length == 0)
+        {
+            if (!ctx.Variables.TryGet(names[0], out var whole)) return false;
+            bound = whole?.DeepClone();
+            return true;
+        }
+        bound = JsonValue.Create(ctx.Substitute(v.GetValue<string>()));
+        return true;
+    }
+
+    private static void FinishSkill(TurnContext ctx)
+    {
+        var skillFrame = ctx.State.Frames[^1];
+        ctx.State.Frames.RemoveAt(ctx.State.Frames.Count - 1);
+        var caller = ctx.Frame;
+        var action = ActionAt(ctx.ScriptOf(caller), caller)
+            ?? throw new EngineException(EngineErrorCodes.StateMismatch, "The skill's calling action is missing from the script", false);
+        var config = (UseSkillConfig)action.Config;
+        foreach (var name in config.Output)
+        {
+            if (skillFrame.Locals!.TryGetValue(name, out var value) || ctx.Variables.TryGet(name, out value))
+                ctx.Variables.Write(name, value, action.Id);
+        }
+        caller.Current = null;
+        caller.ActionIndex++;
+    }
+
+    private static ExecutionPosition PositionOf(TurnContext ctx, ActionDefinition? action, ActionRuntime? runtime)
+    {
+        var frame = ctx.Frame;
+        return new ExecutionPosition(frame.PhaseIndex, frame.PhaseId, frame.TopicIndex, frame.TopicId, frame.ActionIndex,
+            action?.Id ?? frame.Current?.ActionId, action?.Type ?? frame.Current?.ActionType, runtime?.Round ?? 0, runtime?.MaxRounds ?? 0)
+        {
+            SkillId = frame.SkillId,
+        };
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+
+namespace HeartRule.Engine;
+
+public enum ExecutionStatus { Running, WaitingInput, Completed, Error }
+
+/// <summary>Everything one turn produced. <see cref="Messages"/> holds every AI message of the turn, in order.</summary>
+public sealed record TurnResult(
+    IReadOnlyList<EngineMessage> Messages,
+    EngineState State,
+    IReadOnlyList<VariableChange> ChangedVariables,
+    ExecutionPosition Position,
+    ExecutionStatus Status,
+    IReadOnlyList<LlmCallRecord> LlmCalls,
+    EngineError? Error);
+
+public sealed record EngineMessage(string Role, string Content, string ActionId, string ActionType, int Round);
+
+public sealed record VariableChange(string Name, string Scope, JsonNode? OldValue, JsonNode? NewValue, string? ActionId);
+
+/// <summary>
+/// Where the session stands. While waiting this is the waiting action; on completion, the last action run.
+/// Inside a skill, the ids are the technique's own and <see cref="SkillId"/> names it.
+/// </summary>
+public sealed record ExecutionPosition(
+    int PhaseIndex, string? PhaseId, int TopicIndex, string? TopicId,
+    int ActionIndex, string? ActionId, string? ActionType, int CurrentRound, int MaxRounds)
+{
+    public string? SkillId { get; init; }
+}
+
+public sealed record LlmCallRecord(
+    string ActionId, string Purpose, string Model, string Prompt, string Response,
+    int? PromptTokens, int? CompletionTokens, double LatencyMs, string? FinishReason);
+
+public sealed record EngineError(string Code, string Message, bool Retryable)
+{
+    public string? ActionId { get; init; }
+}
+
+public static class EngineErrorCodes
+{
+    public const string LlmUnavailable = "LLM_UNAVAILABLE";
+    public const string LlmTimeout = "LLM_TIMEOUT";
+    public const string ActionExecutionError = "ACTION_EXECUTION_ERROR";
+    public const string StateMismatch = "STATE_MISMATCH";
+    public const string SkillNotFound = "SKILL_NOT_FOUND";
+}
+
+/// <summary>
+/// A piece of an AI message while it is generated. A final delta (<see cref="IsFinal"/>) carries the whole
+/// message as the engine will return it; a discarded one tells listeners to drop what they showed, because
+/// the action ended without speaking (e.g. an ai_ask whose exit was met).
+/// </summary>
+public sealed record MessageDelta(string ActionId, string ActionType, int Round, string Text, bool IsFinal = false, bool Discarded = false);

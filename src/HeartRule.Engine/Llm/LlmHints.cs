@@ -1,0 +1,25 @@
+namespace HeartRule.Engine;
+
+/// <summary>
+/// Keys of the structured hints the engine puts in <c>ChatOptions.AdditionalProperties</c> on every call.
+/// A real model reads the prompt text; the offline client reads these hints, so both answer the same task.
+/// </summary>
+public static class LlmHints
+{
+    public const string Purpose = "heartrule.purpose";
+    public const string Content = "heartrule.content";
+    public const string Outputs = "heartrule.outputs";
+    public const string LastAnswer = "heartrule.last_answer";
+    public const string Round = "heartrule.round";
+    public const string MaxRounds = "heartrule.max_rounds";
+    public const string Exit = "heartrule.exit";
+    public const string ClientMessages = "heartrule.client_messages";
+
+    public static class Purposes
+    {
+        public const string AiSay = "ai_say";
+        public const string AiAsk = "ai_ask";
+        public const string AiThink = "ai_think";
+        public const string Extract = "extract";
+    }
+}

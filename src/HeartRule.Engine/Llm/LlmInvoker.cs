@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace HeartRule.Engine;
+
+internal sealed record LlmRequest(
+    string ActionId, string ActionType, string Purpose, int Round, string Prompt,
+    AdditionalPropertiesDictionary Hints, float Temperature, int MaxTokens, bool StreamsMessage);
+
+internal sealed record LlmReply(JsonObject Json, string Raw, bool Parsed, bool DeltasSent);
+
+/// <summary>Makes one model call, streams the message part when asked, and records the call for debugging.</summary>
+internal sealed class LlmInvoker(IChatClient chat, EngineOptions options, List<LlmCallRecord> records)
+{
+    public async Task<LlmReply> CallAsync(LlmRequest request, CancellationToken ct)
+    {
+        var chatOptions = new ChatOptions
+        {
+            Temperature = request.Temperature,
+            MaxOutputTokens = request.MaxTokens,
+            AdditionalProperties = request.Hints,
+            ResponseFormat = ChatResponseFormat.Json,
+        };
+        if (options.ModelName is not null) chatOptions.ModelId = options.ModelName;
+        List<ChatMessage> messages = [new(ChatRole.User, request.Prompt)];
+        var started = Stopwatch.GetTimestamp();
+        string raw;
+        string? model;
+        string? finish;
+        UsageDetails? usage;
+        var deltasSent = false;
+        if (options.OnDelta is { } onDelta && request.StreamsMessage)
+        {
+            var extractor = new ContentStreamExtractor();
+            var text = new StringBuilder();
+            model = null;
+            finish = null;
+            usage = null;
+            await foreach (var update in chat.GetStreamingResponseAsync(messages, chatOptions, ct).ConfigureAwait(false))
+            {
+                model ??= update.ModelId;
+                if (update.FinishReason is { } fr) finish = fr.Value;
+                foreach (var u in update.Contents.OfType<UsageContent>()) usage = u.Details;
+                var piece = update.Text;
+                if (string.IsNullOrEmpty(piece)) continue;
+                text.Append(piece);
+                var decoded = extractor.Push(piece);
+                if (decoded.Length > 0 && !extractor.ExitSeenBeforeContent)
+                {
+                    deltasSent = true;
+                    await onDelta(new MessageDelta(request.ActionId, request.ActionType, request.Round, decoded)).ConfigureAwait(false);
+                }
+            }
+            raw = text.ToString();
+        }
+        else
+        {
+            var response = await chat.GetResponseAsync(messages, chatOptions, ct).ConfigureAwait(false);
+            raw = response.Text;
+            model = response.ModelId;
+            finish = response.FinishReason?.Value;
+            usage = response.Usage;
+        }
+        var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        records.Add(new LlmCallRecord(request.ActionId, request.Purpose, model ?? options.ModelName ?? "unknown", request.Prompt, raw,
+            (int?)usage?.InputTokenCount, (int?)usage?.OutputTokenCount, latency, finish));
+        var json = LlmReplyParser.Parse(raw, out var parsed);
+        return new LlmReply(json, raw, parsed, deltasSent);
+    }
+}

@@ -1,0 +1,144 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace HeartRule.Protocol;
+
+/// <summary>
+/// A heartrule.v1 client over one WebSocket: send frames, read frames in arrival order. Shared by the tests,
+/// the load tool and (later) the studio's SDKs as the reference client.
+/// </summary>
+public sealed class HeartRuleClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket;
+    private readonly Channel<Frame> _incoming = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _receiveLoop;
+
+    private HeartRuleClient(ClientWebSocket socket) => _socket = socket;
+
+    public WebSocketState State => _socket.State;
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+    public string? CloseStatusDescription => _socket.CloseStatusDescription;
+
+    /// <summary>Frames received, in order. Completes when the socket closes.</summary>
+    public ChannelReader<Frame> Frames => _incoming.Reader;
+
+    public static async Task<HeartRuleClient> ConnectAsync(Uri uri, string? accessToken, string? origin = null, CancellationToken ct = default, Action<ClientWebSocketOptions>? configure = null)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(ProtocolJson.SubProtocol);
+        if (accessToken is not null) socket.Options.SetRequestHeader("Authorization", $"Bearer {accessToken}");
+        if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
+        configure?.Invoke(socket.Options);
+        try
+        {
+            await socket.ConnectAsync(uri, ct);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var client = new HeartRuleClient(socket);
+        client._receiveLoop = Task.Run(client.ReceiveLoopAsync);
+        return client;
+    }
+
+    public async Task SendAsync(Frame frame, CancellationToken ct = default) => await SendRawAsync(ProtocolJson.Serialize(frame), WebSocketMessageType.Text, ct);
+
+    /// <summary>Sends bytes as they are: for tests of what the server does with bad input.</summary>
+    public async Task SendRawAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type = WebSocketMessageType.Text, CancellationToken ct = default)
+    {
+        await _sendLock.WaitAsync(ct);
+        try
+        {
+            await _socket.SendAsync(payload, type, endOfMessage: true, ct);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Reads frames until one matches, skipping the others; throws on timeout or close.</summary>
+    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null, TimeSpan? timeout = null) where T : Frame
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            Frame frame;
+            try
+            {
+                frame = await _incoming.Reader.ReadAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No {typeof(T).Name} arrived in time.");
+            }
+            catch (ChannelClosedException)
+            {
+                throw new WebSocketException($"The socket closed ({_socket.CloseStatus} {_socket.CloseStatusDescription}) before a {typeof(T).Name} arrived.");
+            }
+            if (frame is T typed && (match is null || match(typed))) return typed;
+        }
+    }
+
+    /// <summary>Reads the next frame, whatever it is.</summary>
+    public Task<Frame> NextAsync(TimeSpan? timeout = null) => WaitForAsync<Frame>(null, timeout);
+
+    public async Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, CancellationToken ct = default)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            try
+            {
+                await _socket.CloseOutputAsync(status, null, ct);
+            }
+            catch (WebSocketException)
+            {
+                // The peer went away first; nothing left to close.
+            }
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[16 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var result = await _socket.ReceiveAsync(buffer, _stop.Token);
+                if (result.MessageType == WebSocketMessageType.Close) break;
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage) continue;
+                var parsed = ProtocolJson.Parse(message.GetBuffer().AsSpan(0, (int)message.Length));
+                message.SetLength(0);
+                if (parsed.Frame is not null) _incoming.Writer.TryWrite(parsed.Frame);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection ended; readers see the channel complete.
+        }
+        finally
+        {
+            _incoming.Writer.TryComplete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        _stop.Cancel();
+        if (_receiveLoop is not null)
+        {
+            await Task.WhenAny(_receiveLoop, Task.Delay(TimeSpan.FromSeconds(2)));
+        }
+        _socket.Dispose();
+        _stop.Dispose();
+        _sendLock.Dispose();
+    }
+}

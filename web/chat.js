@@ -1,0 +1,101 @@
+// The chat page: signs in with the Development token endpoint, then speaks heartrule.v1 (docs/protocol.md).
+const $ = (id) => document.getElementById(id);
+const state = { token: null, socket: null, sessionId: null, lastSeq: 0, pending: new Map(), status: null, requests: 0 };
+
+function setStatus(text) { $("status").textContent = text; }
+
+function addMessage(role, text, extra = "") {
+  const li = document.createElement("li");
+  li.className = `${role} ${extra}`.trim();
+  li.textContent = role === "user" && text === "" ? "(next)" : text;
+  if (role === "user" && text === "") li.classList.add("empty");
+  $("messages").append(li);
+  li.scrollIntoView({ block: "end" });
+}
+
+function setComposer(enabled) {
+  for (const id of ["text", "send", "next"]) $(id).disabled = !enabled;
+  if (enabled) $("text").focus();
+}
+
+async function signIn() {
+  const userId = $("user").value.trim();
+  const res = await fetch("/auth/dev-token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ userId }) });
+  if (!res.ok) { setStatus(`sign-in failed (${res.status})`); return; }
+  state.token = (await res.json()).accessToken;
+  const scripts = await fetch("/api/scripts?kind=session", { headers: { Authorization: `Bearer ${state.token}` } }).then((r) => r.json());
+  const select = $("script");
+  select.replaceChildren(...scripts.map((s) => new Option(`${s.name ?? s.id} (v${s.latestVersion})`, s.id)));
+  select.disabled = false;
+  $("start").disabled = scripts.length === 0;
+  setStatus(`signed in as ${userId}`);
+  connect();
+}
+
+function connect() {
+  const url = new URL("/ws", location.href);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  url.searchParams.set("access_token", state.token);
+  const socket = new WebSocket(url, "heartrule.v1");
+  state.socket = socket;
+  socket.onopen = () => {
+    setStatus("connected");
+    // After a reconnect, pick the conversation up where it stopped.
+    if (state.sessionId) send({ type: "session.attach", requestId: nextId(), sessionId: state.sessionId, lastSeq: state.lastSeq, debug: $("debug").checked });
+  };
+  socket.onmessage = (event) => onFrame(JSON.parse(event.data));
+  socket.onclose = (event) => {
+    setStatus(`disconnected (${event.code}); reconnecting…`);
+    setComposer(false);
+    if (event.code !== 1008 && event.code !== 1009) setTimeout(connect, 1000);
+  };
+}
+
+const nextId = () => `r${++state.requests}`;
+const send = (frame) => state.socket.send(JSON.stringify(frame));
+
+function onFrame(frame) {
+  switch (frame.type) {
+    case "session.started":
+      state.sessionId = frame.sessionId;
+      state.lastSeq = 0;
+      $("messages").replaceChildren();
+      break;
+    case "message":
+      if (frame.seq <= state.lastSeq) return;
+      state.lastSeq = frame.seq;
+      addMessage(frame.role, frame.content);
+      break;
+    case "turn.completed":
+      if (frame.seq <= state.lastSeq) return;
+      state.lastSeq = frame.seq;
+      state.status = frame.executionStatus;
+      $("turn").textContent = JSON.stringify(frame, null, 2);
+      if (frame.executionStatus === "completed") { addMessage("system", "The session is complete."); setComposer(false); }
+      else if (frame.executionStatus === "error") { addMessage("error", frame.error?.message ?? "The turn failed."); setComposer(true); }
+      else setComposer(true);
+      break;
+    case "ack":
+      state.pending.delete(frame.clientMessageId);
+      break;
+    case "error":
+      addMessage("error", `${frame.code}: ${frame.message}`);
+      setComposer(state.status !== "completed");
+      break;
+  }
+}
+
+function submit(text) {
+  const clientMessageId = crypto.randomUUID();
+  state.pending.set(clientMessageId, text);
+  send({ type: "input", requestId: nextId(), sessionId: state.sessionId, clientMessageId, text });
+  setComposer(false);
+}
+
+$("signin").onclick = signIn;
+$("start").onclick = () => {
+  $("debugPanel").classList.toggle("hidden", !$("debug").checked);
+  send({ type: "session.start", requestId: nextId(), scriptId: $("script").value, debug: $("debug").checked });
+};
+$("composer").onsubmit = (e) => { e.preventDefault(); const t = $("text").value; $("text").value = ""; submit(t); };
+$("next").onclick = () => submit("");
