@@ -24,7 +24,9 @@ public static class Extensions
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddSingleton<DevTokenIssuer>();
+        builder.Services.AddSingleton<ConnectionLimits>();
         builder.Services.AddHostedService<RouteHeartbeat>();
+        builder.Services.AddHostedService<IdleSweeper>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
         builder.Services.AddHttpClient<TranscriptClient>(c => c.BaseAddress = new Uri("http://persistence"));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TranscriptClient)));

@@ -17,4 +17,13 @@ public sealed class GatewayOptions
     /// <summary>Recent events kept per session in Redis for resume; older ones come from the database.</summary>
     public int EventLogLength { get; set; } = 1000;
     public TimeSpan EventLogTtl { get; set; } = TimeSpan.FromHours(24);
+    public int MaxConnectionsPerUser { get; set; } = 16;
+    /// <summary>Frames a socket may send per second, sustained, and in one burst.</summary>
+    public double ConnectionFramesPerSecond { get; set; } = 20;
+    public double ConnectionBurst { get; set; } = 40;
+    /// <summary>Frames all of a user's sockets on this node may send per second, sustained, and in one burst.</summary>
+    public double UserFramesPerSecond { get; set; } = 50;
+    public double UserBurst { get; set; } = 100;
+    /// <summary>Rate-limited frames in a row after which the socket is closed (1008).</summary>
+    public int RateLimitStrikes { get; set; } = 20;
 }

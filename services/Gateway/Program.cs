@@ -24,4 +24,5 @@ app.MapDefaultEndpoints();
 if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
 app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context)).RequireAuthorization();
 app.MapReverseProxy();
+app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<WebSocketEndpoint>().CloseAllForRestart);
 app.Run();

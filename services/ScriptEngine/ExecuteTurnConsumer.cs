@@ -3,11 +3,12 @@ using System.Text.Json.Nodes;
 using HeartRule.Contracts;
 using HeartRule.Engine;
 using MassTransit;
+using Microsoft.Extensions.AI;
 
 namespace HeartRule.ScriptEngine;
 
 /// <summary>Runs one turn: the engine is stateless, everything it needs arrives in the request.</summary>
-public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, ScriptExecutor executor, ILogger<ExecuteTurnConsumer> logger) : IConsumer<ExecuteTurn>
+public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, IChatClient chat, EngineSettings settings, ILogger<ExecuteTurnConsumer> logger) : IConsumer<ExecuteTurn>
 {
     public async Task Consume(ConsumeContext<ExecuteTurn> context)
     {
@@ -20,6 +21,13 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, ScriptExecutor ex
             return;
         }
 
+        var streamer = new DeltaStreamer(request.SessionId, context, context.CancellationToken);
+        var executor = new ScriptExecutor(chat, new EngineOptions
+        {
+            Skills = catalog,
+            TemplatesDirectory = settings.TemplatesDirectory,
+            OnDelta = settings.StreamDeltas ? streamer.OnDelta : null,
+        });
         TurnResult result;
         if (request.StateJson is null)
         {
@@ -32,7 +40,7 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, ScriptExecutor ex
         }
         logger.LogInformation("Turn executed for session {SessionId}: {Status}, {MessageCount} message(s), {LlmCallCount} LLM call(s)",
             request.SessionId, result.Status, result.Messages.Count, result.LlmCalls.Count);
-        await context.RespondAsync(ToContract(result));
+        await context.RespondAsync(ToContract(result, streamer.MessageIdAt));
     }
 
     private static TurnExecuted Failed(ErrorInfo error) => new()
@@ -46,9 +54,9 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, ScriptExecutor ex
         Error = error,
     };
 
-    public static TurnExecuted ToContract(TurnResult r) => new()
+    public static TurnExecuted ToContract(TurnResult r, Func<int, Guid> messageIdAt) => new()
     {
-        Messages = r.Messages.Select(m => new AiMessage(m.Content, m.ActionId, m.ActionType, m.Round)).ToList(),
+        Messages = r.Messages.Select((m, i) => new AiMessage(m.Content, m.ActionId, m.ActionType, m.Round, messageIdAt(i))).ToList(),
         StateJson = r.State.ToJson(),
         ExecutionStatus = ToWire(r.Status),
         Position = new SessionPosition(r.Position.PhaseIndex, r.Position.PhaseId, r.Position.TopicIndex, r.Position.TopicId,

@@ -10,8 +10,7 @@ public static class Extensions
         // "offline" (the default: deterministic, no network) or "openai" (any OpenAI-compatible endpoint).
         var llm = builder.Configuration.GetSection("Llm").Get<LlmOptions>() ?? new LlmOptions();
         builder.Services.AddSingleton(LlmClientFactory.Create(llm));
-        builder.Services.AddSingleton(sp => new ScriptExecutor(sp.GetRequiredService<Microsoft.Extensions.AI.IChatClient>(),
-            new EngineOptions { Skills = sp.GetRequiredService<ScriptCatalog>() }));
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings());
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
         builder.Services.AddHttpClient(nameof(ScriptCatalog), c => c.BaseAddress = new Uri("http://persistence"));
         // One catalog per process: its cache is the point. Service discovery resolves the address per request.
@@ -21,4 +20,13 @@ public static class Extensions
         builder.AddHeartRuleMessaging(x => x.AddConsumer<ExecuteTurnConsumer>());
         return builder;
     }
+}
+
+/// <summary>Settings of the hosted engine (section "Engine").</summary>
+public sealed class EngineSettings
+{
+    /// <summary>Forward the LLM's tokens to the client as message.delta frames while a reply is generated.</summary>
+    public bool StreamDeltas { get; set; } = true;
+    /// <summary>A folder of prompt templates that override the built-in ones (per file).</summary>
+    public string? TemplatesDirectory { get; set; }
 }

@@ -6,8 +6,6 @@ namespace HeartRule.Sessions;
 
 public static class Extensions
 {
-    public const string QueueName = "sessions";
-
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
         builder.AddHeartRuleRedis();
@@ -24,22 +22,29 @@ public static class Extensions
                 x.AddConsumer<SubmitInputConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddRequestClient<ExecuteTurn>(RequestTimeout.After(s: 120));
             },
-            (context, cfg) => cfg.ReceiveEndpoint(QueueName, e =>
+            (context, cfg) =>
             {
-                e.PrefetchCount = 64;
-                // One turn at a time per session, in arrival order; different sessions run in parallel.
-                var partitioner = e.CreatePartitioner(32);
-                e.UseMessageRetry(r =>
+                for (var partition = 0; partition < SessionQueues.Partitions; partition++)
                 {
-                    r.Handle<ConcurrencyConflictException>();
-                    r.Handle<HttpRequestException>();
-                    r.Interval(5, TimeSpan.FromMilliseconds(200));
-                });
-                e.ConfigureConsumer<StartSessionConsumer>(context, c =>
-                    c.Message<StartSession>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));
-                e.ConfigureConsumer<SubmitInputConsumer>(context, c =>
-                    c.Message<SubmitInput>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));
-            }));
+                    cfg.ReceiveEndpoint(SessionQueues.NameOf(partition), e =>
+                    {
+                        e.SingleActiveConsumer = true;
+                        e.PrefetchCount = 32;
+                        // Within the partition: one turn at a time per session, different sessions in parallel.
+                        var partitioner = e.CreatePartitioner(16);
+                        e.UseMessageRetry(r =>
+                        {
+                            r.Handle<ConcurrencyConflictException>();
+                            r.Handle<HttpRequestException>();
+                            r.Interval(5, TimeSpan.FromMilliseconds(200));
+                        });
+                        e.ConfigureConsumer<StartSessionConsumer>(context, c =>
+                            c.Message<StartSession>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));
+                        e.ConfigureConsumer<SubmitInputConsumer>(context, c =>
+                            c.Message<SubmitInput>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));
+                    });
+                }
+            });
         return builder;
     }
 }

@@ -122,7 +122,7 @@ public sealed class TurnProcessor(
         {
             messages.Add(new SessionMessage
             {
-                Seq = ++seq, MessageId = Guid.NewGuid(), Role = "assistant", Content = m.Content, ActionId = m.ActionId,
+                Seq = ++seq, MessageId = m.MessageId, Role = "assistant", Content = m.Content, ActionId = m.ActionId,
                 Metadata = JsonSerializer.SerializeToElement(new { actionType = m.ActionType, round = m.Round }), Timestamp = now,
             });
         }

@@ -29,4 +29,5 @@ public sealed record TurnExecuted
     public ErrorInfo? Error { get; init; }
 }
 
-public sealed record AiMessage(string Content, string ActionId, string ActionType, int Round);
+/// <param name="MessageId">Chosen by the engine, so the message.delta frames streamed while it was generated carry the same id.</param>
+public sealed record AiMessage(string Content, string ActionId, string ActionType, int Round, Guid MessageId);

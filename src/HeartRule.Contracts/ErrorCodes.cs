@@ -19,6 +19,9 @@ public static class ErrorCodes
     public const string ActionExecutionError = "ACTION_EXECUTION_ERROR";
     public const string RateLimited = "RATE_LIMITED";
     public const string InternalError = "INTERNAL_ERROR";
+    // HTTP API codes beyond the list: an unknown route, and a dependency (the database) that is restarting.
+    public const string NotFound = "NOT_FOUND";
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     // Protocol-level codes (WebSocket frames).
     public const string InvalidFrame = "INVALID_FRAME";
     public const string UnknownType = "UNKNOWN_TYPE";
@@ -39,6 +42,8 @@ public static class ErrorCodes
         new(ActionExecutionError, ErrorType.Runtime, 500, true, "Retry the input; if it persists, check the script action named in the context."),
         new(RateLimited, ErrorType.Security, 429, true, "Slow down and retry after a short pause."),
         new(InternalError, ErrorType.System, 500, true, "Retry; if it persists, report the trace id."),
+        new(NotFound, ErrorType.Configuration, 404, false, "Check the path and method against the API document at /api/openapi.json."),
+        new(ServiceUnavailable, ErrorType.System, 503, true, "A service HeartRule depends on is restarting; retry in a few seconds."),
         new(InvalidFrame, ErrorType.Syntax, 400, false, "Send one JSON object per text frame with the fields the protocol lists for its type."),
         new(UnknownType, ErrorType.Syntax, 400, false, "Use one of the frame types in docs/protocol.md."),
         new(PayloadTooLarge, ErrorType.Syntax, 413, false, "Send a smaller payload."),

@@ -58,3 +58,14 @@ public sealed record TurnRejected
     public string? RequestId { get; init; }
     public required ErrorInfo Error { get; init; }
 }
+
+/// <summary>ScriptEngine → the session's sockets: a piece of an AI message while the LLM generates it. Not stored, not sequenced.</summary>
+public sealed record MessageDeltaProduced
+{
+    public required Guid SessionId { get; init; }
+    public required Guid MessageId { get; init; }
+    public required int Index { get; init; }
+    public required string Text { get; init; }
+    /// <summary>The engine dropped this message after streaming part of it: clients discard what they showed.</summary>
+    public bool Discarded { get; init; }
+}

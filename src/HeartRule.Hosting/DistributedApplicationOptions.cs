@@ -29,6 +29,9 @@ public sealed class DistributedApplicationOptions
     /// <summary>Delete the data folders before starting (the <c>--wipe</c> flag).</summary>
     public bool Wipe { get; set; }
 
+    /// <summary>With <c>wipe</c>: only these resources' folders (all when empty).</summary>
+    public IReadOnlyList<string> WipeResources { get; set; } = [];
+
     public bool WriteResourceOutputToConsole { get; set; } = true;
 
     /// <summary>Called for every line any resource writes (e.g. to forward it to a test's output).</summary>

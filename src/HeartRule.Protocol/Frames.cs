@@ -96,6 +96,8 @@ public sealed record MessageDeltaFrame : Frame
     public required Guid MessageId { get; init; }
     public required int Index { get; init; }
     public required string Text { get; init; }
+    /// <summary>True on the last delta of a message the engine dropped: discard what was shown of it.</summary>
+    public bool? Discarded { get; init; }
 }
 
 public sealed record TurnCompletedFrame : Frame

@@ -241,3 +241,27 @@ public class ValidationTests
         Assert.Empty(result.Warnings);
     }
 }
+
+public class LoaderRobustnessTests
+{
+    [Theory]
+    [InlineData("session: [1, 2]")]
+    [InlineData("session: just text")]
+    [InlineData("- a\n- b")]
+    [InlineData("just a scalar")]
+    [InlineData("session:\n  session_id: a\n  session_id: b\n")]
+    [InlineData("session:\n  ? [complex, key]\n  : value\n  session_id: x\n  phases: [ { phase_id: p, topics: [ { topic_id: t, actions: [ { action_type: ai_say, action_id: a, config: { content: c, ? [k] : v } } ] } ] } ]")]
+    [InlineData("session:\n  session_id: &id x\n  phases:\n    - *id\n    - null\n    - phase_id: p\n      topics: [ null, 3 ]")]
+    [InlineData("session: { session_id: x, phases: [ { phase_id: p, topics: [ { topic_id: t, actions: [ null, [], { action_type: [x], action_id: {a: b}, config: [] } ] } ] } ] }")]
+    [InlineData("session: { session_id: x, phases: [ { phase_id: p, topics: [ { topic_id: t, actions: [ { action_type: ai_ask, action_id: a, config: { content: q, output: [ null, { get: 1x }, { get: ok, define: [list] } ], max_rounds: 99999999999999999999 } } ] } ] } ] }")]
+    [InlineData("\u0000\u0001binary")]
+    [InlineData("{{{{")]
+    [InlineData("topic: null")]
+    public void Odd_input_is_reported_never_thrown(string yaml)
+    {
+        var result = ScriptLoader.Load(yaml);
+        Assert.False(result.IsValid);
+        Assert.NotEmpty(result.Errors);
+        Assert.All(result.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
+    }
+}

@@ -21,8 +21,9 @@ public sealed class ClientConnection
     private readonly CancellationTokenSource _abort = new();
     private (WebSocketCloseStatus Status, string Reason)? _closeRequest;
 
-    public ClientConnection(WebSocket socket, string userId, GatewayOptions options, ILogger logger)
+    public ClientConnection(WebSocket socket, string userId, TokenBucket bucket, GatewayOptions options, ILogger logger)
     {
+        Bucket = bucket;
         _socket = socket;
         UserId = userId;
         _options = options;
@@ -39,6 +40,9 @@ public sealed class ClientConnection
     public bool IsClosed => _closed.IsCancellationRequested;
     public CancellationToken Closed => _closed.Token;
     public DateTimeOffset LastReceivedAt { get; private set; } = DateTimeOffset.UtcNow;
+    public TokenBucket Bucket { get; }
+    /// <summary>Rate-limited frames in a row; only the receive loop touches it.</summary>
+    public int RateLimitStrikes { get; set; }
 
     public void Send(Frame frame) => Enqueue(ProtocolJson.Serialize(frame));
 
@@ -135,15 +139,18 @@ public sealed class ClientConnection
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     SendError(ErrorCodes.InvalidFrame, "Binary frames are not accepted; send JSON text frames.");
+                    if (_closeRequest is not null) return;
                     continue;
                 }
                 var parsed = ProtocolJson.Parse(buffer.AsSpan(0, length));
                 if (parsed.Frame is null)
                 {
                     SendError(parsed.ErrorCode!, parsed.ErrorMessage!, parsed.RequestId);
+                    if (_closeRequest is not null) return;
                     continue;
                 }
                 await onFrame(this, parsed.Frame);
+                if (_closeRequest is not null) return;
             }
             finally
             {

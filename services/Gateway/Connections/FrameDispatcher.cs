@@ -1,5 +1,6 @@
 using HeartRule.Contracts;
 using HeartRule.Gateway.Routing;
+using HeartRule.Infrastructure;
 using HeartRule.Protocol;
 using MassTransit;
 
@@ -38,7 +39,7 @@ public sealed class FrameDispatcher(
         await subscription.OpenAsync(
             () => connection.Send(new SessionStartedFrame { RequestId = frame.RequestId, SessionId = sessionId }),
             () => Task.FromResult<IReadOnlyList<RoutedFrame>>([]), log, connection.Closed);
-        await bus.Publish(new StartSession
+        await Send(sessionId, new StartSession
         {
             SessionId = sessionId, UserId = connection.UserId, ScriptId = frame.ScriptId, ScriptVersion = frame.Version,
             InitialVariables = frame.InitialVariables, RequestId = frame.RequestId, RequestedAt = time.GetUtcNow(),
@@ -65,13 +66,19 @@ public sealed class FrameDispatcher(
             return;
         }
         if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
-        await bus.Publish(new SubmitInput
+        await Send(frame.SessionId, new SubmitInput
         {
             SessionId = frame.SessionId, UserId = connection.UserId, ClientMessageId = frame.ClientMessageId,
             RequestId = frame.RequestId, Text = frame.Text, ReceivedAt = time.GetUtcNow(),
         }, connection.Closed);
-        // Publish returns once the broker has confirmed the message: from here on the input is not lost.
+        // Send returns once the broker has confirmed the message: from here on the input is not lost.
         connection.Send(new AckFrame { RequestId = frame.RequestId, ClientMessageId = frame.ClientMessageId });
+    }
+
+    private async Task Send<T>(Guid sessionId, T command, CancellationToken ct) where T : class
+    {
+        var endpoint = await bus.GetSendEndpoint(SessionQueues.AddressOf(sessionId));
+        await endpoint.Send(command, ct);
     }
 
     private async Task<bool> CheckOwnerAsync(ClientConnection connection, Guid sessionId, string? requestId)

@@ -14,14 +14,24 @@ public sealed class WebSocketEndpoint(
     GatewayOptions options,
     FrameDispatcher dispatcher,
     LocalSubscriptions subscriptions,
+    ConnectionLimits limits,
     IHostApplicationLifetime lifetime,
     ILogger<WebSocketEndpoint> logger)
 {
+    /// <summary>Not in <see cref="WebSocketCloseStatus"/>: "service restart", so clients reconnect, to another node.</summary>
+    public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
+
     private readonly ConcurrentDictionary<string, ClientConnection> _connections = new();
 
     public int Count => _connections.Count;
 
     public ICollection<ClientConnection> Connections => _connections.Values;
+
+    /// <summary>On shutdown: every client is told to reconnect (to another node), after the frames already queued for it.</summary>
+    public void CloseAllForRestart()
+    {
+        foreach (var connection in Connections) connection.RequestClose(ServiceRestart, "service restart");
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -43,13 +53,35 @@ public sealed class WebSocketEndpoint(
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+        if (!limits.TryOpen(userId))
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await context.Response.WriteAsync($"At most {options.MaxConnectionsPerUser} connections per user; close one first.");
+            return;
+        }
+        try
+        {
+            await RunAsync(context, userId);
+        }
+        finally
+        {
+            limits.Close(userId);
+        }
+    }
 
+    private async Task RunAsync(HttpContext context, string userId)
+    {
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             SubProtocol = ProtocolJson.SubProtocol,
             KeepAliveInterval = options.KeepAliveInterval,
         });
-        var connection = new ClientConnection(socket, userId, options, logger);
+        var connection = new ClientConnection(socket, userId, limits.NewConnectionBucket(), options, logger);
         _connections[connection.Id] = connection;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["connectionId"] = connection.Id, ["userId"] = userId });
         logger.LogInformation("Connection {ConnectionId} opened for user {UserId}", connection.Id, userId);
@@ -70,6 +102,16 @@ public sealed class WebSocketEndpoint(
 
     private async Task HandleFrameAsync(ClientConnection connection, Frame frame)
     {
+        switch (limits.Admit(connection))
+        {
+            case FrameAdmission.Limited:
+                connection.SendError(Contracts.ErrorCodes.RateLimited, "Too many frames; slow down.", RequestIdOf(frame));
+                return;
+            case FrameAdmission.Abusive:
+                logger.LogWarning("Connection {ConnectionId} of user {UserId} keeps exceeding its rate limit; closing it", connection.Id, connection.UserId);
+                connection.RequestClose(WebSocketCloseStatus.PolicyViolation, "rate limit exceeded");
+                return;
+        }
         try
         {
             await dispatcher.DispatchAsync(connection, frame);
@@ -78,8 +120,15 @@ public sealed class WebSocketEndpoint(
         {
             // One failed frame must not cost the client its connection.
             logger.LogError(ex, "Handling a {FrameType} frame failed", frame.Type);
-            connection.SendError(Contracts.ErrorCodes.InternalError, "The gateway could not handle that frame; try again.",
-                (frame as SessionStartFrame)?.RequestId ?? (frame as SessionAttachFrame)?.RequestId ?? (frame as InputFrame)?.RequestId);
+            connection.SendError(Contracts.ErrorCodes.InternalError, "The gateway could not handle that frame; try again.", RequestIdOf(frame));
         }
     }
+
+    private static string? RequestIdOf(Frame frame) => frame switch
+    {
+        SessionStartFrame f => f.RequestId,
+        SessionAttachFrame f => f.RequestId,
+        InputFrame f => f.RequestId,
+        _ => null,
+    };
 }

@@ -8,7 +8,7 @@ namespace HeartRule.Gateway.Routing;
 /// then forwards them to exactly the nodes that hold sockets on the session.
 /// </summary>
 public sealed class EventRouterConsumer(EventLog log, SessionRoutes routes, NodeIdentity self, LocalSubscriptions local, ILogger<EventRouterConsumer> logger)
-    : IConsumer<TurnCompleted>, IConsumer<TurnRejected>
+    : IConsumer<TurnCompleted>, IConsumer<TurnRejected>, IConsumer<MessageDeltaProduced>
 {
     public async Task Consume(ConsumeContext<TurnCompleted> context)
     {
@@ -19,6 +19,9 @@ public sealed class EventRouterConsumer(EventLog log, SessionRoutes routes, Node
 
     public Task Consume(ConsumeContext<TurnRejected> context) =>
         RouteAsync(context, context.Message.SessionId, [FrameFactory.FromRejection(context.Message)]);
+
+    public Task Consume(ConsumeContext<MessageDeltaProduced> context) =>
+        RouteAsync(context, context.Message.SessionId, [FrameFactory.FromDelta(context.Message)]);
 
     private async Task RouteAsync(ConsumeContext context, Guid sessionId, IReadOnlyList<RoutedFrame> frames)
     {

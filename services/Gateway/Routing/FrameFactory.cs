@@ -39,6 +39,12 @@ public static class FrameFactory
         Message = rejected.Error.Message, Retryable = rejected.Error.Retryable,
     }), null, rejected.RequestId);
 
+    public static RoutedFrame FromDelta(MessageDeltaProduced delta) => new(null, ProtocolJson.SerializeToString(new MessageDeltaFrame
+    {
+        SessionId = delta.SessionId, MessageId = delta.MessageId, Index = delta.Index, Text = delta.Text,
+        Discarded = delta.Discarded ? true : null,
+    }), null);
+
     public static RoutedFrame FromStored(Guid sessionId, StoredEvent e)
     {
         if (e.Kind == "message")

@@ -23,7 +23,7 @@ internal static class ConditionValue
                 {
                     JsonValueKind.True => true,
                     JsonValueKind.False => false,
-                    JsonValueKind.Number => v.GetValue<double>(),
+                    JsonValueKind.Number => JsonNumbers.TryGetDouble(v, out var d) ? d : 0d,
                     JsonValueKind.String => v.GetValue<string>(),
                     JsonValueKind.Null => null,
                     _ => v.ToJsonString(),

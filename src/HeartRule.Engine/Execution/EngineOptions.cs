@@ -19,6 +19,12 @@ public sealed class EngineOptions
     /// <summary>Model name recorded in debug records when the client does not report one.</summary>
     public string? ModelName { get; init; }
 
+    /// <summary>
+    /// Ask the model for a JSON object (<c>response_format: json_object</c>). Turn off for OpenAI-compatible
+    /// servers that reject the parameter; the prompts ask for JSON either way and replies are parsed leniently.
+    /// </summary>
+    public bool RequestJsonResponse { get; init; } = true;
+
     /// <summary>How many past messages prompts show.</summary>
     public int HistoryWindow { get; init; } = 10;
 

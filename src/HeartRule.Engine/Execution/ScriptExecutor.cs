@@ -95,6 +95,8 @@ public sealed class ScriptExecutor
         EngineException e => new EngineError(e.Code, e.Message, e.Retryable),
         LlmTimeoutException or TimeoutException or OperationCanceledException =>
             new EngineError(EngineErrorCodes.LlmTimeout, $"The language model did not answer in time: {ex.Message}", true),
+        ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } c =>
+            new EngineError(EngineErrorCodes.LlmUnavailable, $"The language model refused the request (HTTP {c.Status}); check the API key, model and base URL: {c.Message}", false),
         HttpRequestException or ClientResultException =>
             new EngineError(EngineErrorCodes.LlmUnavailable, $"The language model could not be reached: {ex.Message}", true),
         _ => new EngineError(EngineErrorCodes.ActionExecutionError, $"The action failed: {ex.Message}", true),

@@ -13,7 +13,6 @@ public static class LlmHints
     public const string Round = "heartrule.round";
     public const string MaxRounds = "heartrule.max_rounds";
     public const string Exit = "heartrule.exit";
-    public const string ClientMessages = "heartrule.client_messages";
 
     public static class Purposes
     {

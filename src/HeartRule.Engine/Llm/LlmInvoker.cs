@@ -21,7 +21,7 @@ internal sealed class LlmInvoker(IChatClient chat, EngineOptions options, List<L
             Temperature = request.Temperature,
             MaxOutputTokens = request.MaxTokens,
             AdditionalProperties = request.Hints,
-            ResponseFormat = ChatResponseFormat.Json,
+            ResponseFormat = options.RequestJsonResponse ? ChatResponseFormat.Json : null,
         };
         if (options.ModelName is not null) chatOptions.ModelId = options.ModelName;
         List<ChatMessage> messages = [new(ChatRole.User, request.Prompt)];

@@ -61,7 +61,7 @@ public static class LlmReplyParser
                     case JsonValueKind.String:
                         var s = v.GetValue<string>().Trim().ToLowerInvariant();
                         return s is "true" or "yes" or "y" or "1";
-                    case JsonValueKind.Number: return v.GetValue<double>() != 0;
+                    case JsonValueKind.Number: return JsonNumbers.TryGetDouble(v, out var d) && d != 0;
                 }
             }
         }

@@ -138,7 +138,13 @@ internal sealed class MappingView(YamlMappingNode node, string path, IssueCollec
     {
         foreach (var k in Node.Children.Keys)
         {
-            if (k is not YamlScalarNode s || s.Value is null || _known.Contains(s.Value)) continue;
+            if (k is not YamlScalarNode s)
+            {
+                issues.Error(Path.Length == 0 ? "root" : Path, k, IssueKinds.Structure, $"Keys of {what} must be plain names, not {YamlValues.Describe(k)}",
+                    "a plain field name", YamlValues.Describe(k), "Remove the '?' complex key");
+                continue;
+            }
+            if (s.Value is null || _known.Contains(s.Value)) continue;
             if (hints is not null && hints.TryGetValue(s.Value, out var hint))
             {
                 issues.Error(Child(s.Value), k, hint.Kind, hint.Message, null, s.Value, hint.Suggestion);

@@ -34,7 +34,19 @@ public static class ScriptLoader
                 "Start the file with 'session:' and its session_id and phases"));
             return new ScriptLoadResult(null, issues.Errors, issues.Warnings);
         }
-        var script = new ScriptReader(issues, skills).Read(root);
+        Script? script;
+        try
+        {
+            script = new ScriptReader(issues, skills).Read(root);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The reader is written to report, not throw; this guards the promise to callers (and a skill
+            // resolver's own failures) so a service never turns an odd upload into a 500.
+            issues.Errors.Add(new ScriptIssue("root", null, null, IssueKinds.Structure, $"The script could not be read: {ex.Message}",
+                null, null, "Check the structure against docs/script-language.md"));
+            script = null;
+        }
         return new ScriptLoadResult(issues.Errors.Count == 0 ? script : null, issues.Errors, issues.Warnings);
     }
 }

@@ -54,7 +54,7 @@ internal static class YamlValues
                 return arr;
             case YamlMappingNode map:
                 var obj = new JsonObject();
-                foreach (var (k, v) in map.Children) obj[((YamlScalarNode)k).Value ?? ""] = ToJson(v);
+                foreach (var (k, v) in map.Children) obj[(k as YamlScalarNode)?.Value ?? k.ToString()] = ToJson(v);
                 return obj;
             default:
                 return null;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -40,8 +39,7 @@ public static partial class Placeholders
             JsonValueKind.String => v.GetValue<string>(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
-            JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l.ToString(CultureInfo.InvariantCulture)
-                : v.GetValue<double>().ToString(CultureInfo.InvariantCulture),
+            JsonValueKind.Number => v.ToJsonString(),
             _ => v.ToJsonString(),
         },
         _ => value.ToJsonString(),

@@ -26,6 +26,8 @@ internal static class PortAllocator
         try
         {
             var listener = new TcpListener(IPAddress.Loopback, port);
+            // Like the servers themselves: connections of a previous run in TIME_WAIT do not count.
+            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Start();
             listener.Stop();
             return true;

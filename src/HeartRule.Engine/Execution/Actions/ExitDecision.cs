@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace HeartRule.Engine;
@@ -31,8 +30,7 @@ internal static class ExitDecision
         if (criteria.UnderstandingThreshold is { } threshold)
         {
             checkedAny = true;
-            var level = assessment?["understanding_level"] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>()
-                : assessment?["understanding_level"] is JsonValue s && double.TryParse(s.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 0;
+            var level = JsonNumbers.TryGetDouble(assessment?["understanding_level"], out var l) ? l : 0;
             if (level < threshold) return false;
         }
         if (criteria.HasQuestions == false)
