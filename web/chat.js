@@ -4,7 +4,11 @@ const state = { token: null, socket: null, sessionId: null, lastSeq: 0, pending:
 
 function setStatus(text) { $("status").textContent = text; }
 
-function addMessage(role, text, extra = "") {
+const streaming = new Map(); // messageId → the bubble being streamed
+
+function addMessage(role, text, extra = "", messageId = null) {
+  // The final message replaces its streamed draft, in sequence order (after the echo of the user's input).
+  if (messageId && streaming.has(messageId)) { streaming.get(messageId).remove(); streaming.delete(messageId); }
   const li = document.createElement("li");
   li.className = `${role} ${extra}`.trim();
   li.textContent = role === "user" && text === "" ? "(next)" : text;
@@ -44,6 +48,9 @@ function connect() {
     if (state.sessionId) send({ type: "session.attach", requestId: nextId(), sessionId: state.sessionId, lastSeq: state.lastSeq, debug: $("debug").checked });
   };
   socket.onmessage = (event) => onFrame(JSON.parse(event.data));
+  // The gateway closes sockets that stay silent past its idle timeout.
+  const keepAlive = setInterval(() => socket.readyState === WebSocket.OPEN && send({ type: "ping" }), 30000);
+  socket.addEventListener("close", () => clearInterval(keepAlive));
   socket.onclose = (event) => {
     setStatus(`disconnected (${event.code}); reconnecting…`);
     setComposer(false);
@@ -61,10 +68,18 @@ function onFrame(frame) {
       state.lastSeq = 0;
       $("messages").replaceChildren();
       break;
+    case "message.delta": {
+      let li = streaming.get(frame.messageId);
+      if (frame.discarded) { li?.remove(); streaming.delete(frame.messageId); break; }
+      if (!li) { li = document.createElement("li"); li.className = "assistant streaming"; $("messages").append(li); streaming.set(frame.messageId, li); }
+      li.textContent += frame.text;
+      li.scrollIntoView({ block: "end" });
+      break;
+    }
     case "message":
       if (frame.seq <= state.lastSeq) return;
       state.lastSeq = frame.seq;
-      addMessage(frame.role, frame.content);
+      addMessage(frame.role, frame.content, "", frame.messageId);
       break;
     case "turn.completed":
       if (frame.seq <= state.lastSeq) return;

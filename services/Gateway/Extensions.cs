@@ -19,6 +19,7 @@ public static class Extensions
         builder.Services.AddSingleton<SessionRoutes>();
         builder.Services.AddSingleton<EventLog>();
         builder.Services.AddSingleton<LocalSubscriptions>();
+        builder.Services.AddSingleton<SessionOwners>();
         builder.Services.AddSingleton<SessionOwnership>();
         builder.Services.AddSingleton<FrameDispatcher>();
         builder.Services.AddSingleton<WebSocketEndpoint>();

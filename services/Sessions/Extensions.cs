@@ -9,6 +9,9 @@ public static class Extensions
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
         builder.AddHeartRuleRedis();
+        builder.AddHeartRuleAuthentication();
+        builder.Services.AddHeartRuleProblems();
+        builder.Services.AddSingleton<SessionOwners>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionStateStore>();
         builder.Services.AddScoped<TurnProcessor>();
@@ -20,6 +23,7 @@ public static class Extensions
             {
                 x.AddConsumer<StartSessionConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddConsumer<SubmitInputConsumer>().ExcludeFromConfigureEndpoints();
+                x.AddConsumer<SessionDeletedConsumer>();
                 x.AddRequestClient<ExecuteTurn>(RequestTimeout.After(s: 120));
             },
             (context, cfg) =>

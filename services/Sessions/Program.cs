@@ -1,3 +1,4 @@
+using HeartRule.Infrastructure;
 using HeartRule.Sessions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -5,5 +6,9 @@ builder.AddServiceDefaults();
 builder.AddSessions();
 
 var app = builder.Build();
+app.UseHeartRuleProblems();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapSessionsApi();
 app.Run();

@@ -12,3 +12,8 @@ public sealed class SubmitInputConsumer(TurnProcessor processor) : IConsumer<Sub
 {
     public Task Consume(ConsumeContext<SubmitInput> context) => processor.SubmitAsync(context.Message, context.CancellationToken);
 }
+
+public sealed class SessionDeletedConsumer(TurnProcessor processor) : IConsumer<SessionDeleted>
+{
+    public Task Consume(ConsumeContext<SessionDeleted> context) => processor.MarkDeletedAsync(context.Message.SessionId);
+}

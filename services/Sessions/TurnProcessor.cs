@@ -17,22 +17,22 @@ public sealed class TurnProcessor(
     TimeProvider time,
     ILogger<TurnProcessor> logger)
 {
-    public async Task StartAsync(StartSession command, CancellationToken ct)
+    /// <summary>Creates the session and runs its first turn; the result is the committed turn, or why there is none.</summary>
+    public async Task<StartOutcome> StartAsync(StartSession command, CancellationToken ct)
     {
         var existing = await store.GetAsync(command.SessionId);
         if (existing is not null)
         {
             // A redelivered start: the session exists, so its first turn was committed; make sure it was published.
             if (existing.LastTurn is { Turn: 0 } first) await publisher.Publish(first, ct);
-            return;
+            return new StartOutcome(existing.LastTurn, null);
         }
 
         var script = await persistence.GetScriptAsync(command.ScriptId, command.ScriptVersion, ct);
         if (script is null || script.Kind != "session")
         {
-            await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, ErrorCodes.ScriptNotFound,
-                script is null ? $"There is no script \"{command.ScriptId}\"{(command.ScriptVersion is { } v ? $" version {v}" : "")}." : $"\"{command.ScriptId}\" is a technique, not a session script.", ct);
-            return;
+            return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, ErrorCodes.ScriptNotFound,
+                script is null ? $"There is no script \"{command.ScriptId}\"{(command.ScriptVersion is { } v ? $" version {v}" : "")}." : $"\"{command.ScriptId}\" is a technique, not a session script.", ct));
         }
 
         var executed = await ExecuteAsync(new ExecuteTurn
@@ -43,8 +43,7 @@ public sealed class TurnProcessor(
         if (executed.StateJson is null)
         {
             var error = executed.Error ?? new ErrorInfo(ErrorCodes.InternalError, "The script engine returned no state.", true);
-            await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, error.Code, error.Message, ct);
-            return;
+            return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, error.Code, error.Message, ct));
         }
 
         var record = new SessionRecord
@@ -52,7 +51,7 @@ public sealed class TurnProcessor(
             SessionId = command.SessionId, UserId = command.UserId, ScriptId = script.ScriptId, ScriptVersion = script.Version,
             Status = "active", ExecutionStatus = "running", StateJson = executed.StateJson, Version = 0, LastSeq = 0, Turn = -1,
         };
-        await CommitAsync(record, null, command.RequestId, null, executed, ct);
+        return new StartOutcome(await CommitAsync(record, null, command.RequestId, null, executed, ct), null);
     }
 
     public async Task SubmitAsync(SubmitInput input, CancellationToken ct)
@@ -74,6 +73,11 @@ public sealed class TurnProcessor(
             // gone out before a crash); older ones were delivered long ago, since later turns followed them.
             if (record.LastTurn?.ClientMessageId == input.ClientMessageId) await publisher.Publish(record.LastTurn, ct);
             logger.LogInformation("Input {ClientMessageId} of session {SessionId} was already processed", input.ClientMessageId, input.SessionId);
+            return;
+        }
+        if (record.Status == "deleted")
+        {
+            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionNotFound, "The session was deleted.", ct);
             return;
         }
         if (record.ExecutionStatus == "completed" || record.Status != "active")
@@ -109,7 +113,7 @@ public sealed class TurnProcessor(
         }
     }
 
-    private async Task CommitAsync(SessionRecord record, SubmitInput? input, string? requestId, string? userText, TurnExecuted executed, CancellationToken ct)
+    private async Task<TurnCompleted> CommitAsync(SessionRecord record, SubmitInput? input, string? requestId, string? userText, TurnExecuted executed, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var seq = record.LastSeq;
@@ -153,6 +157,7 @@ public sealed class TurnProcessor(
         await publisher.Publish(turn, ct);
         logger.LogInformation("Session {SessionId} turn {Turn} committed: {ExecutionStatus}, seq {FirstSeq}..{LastSeq}",
             record.SessionId, turn.Turn, executionStatus, record.LastSeq + 1, seq);
+        return turn;
     }
 
     private async Task<SessionRecord?> LoadFromPersistenceAsync(Guid sessionId, CancellationToken ct)
@@ -168,15 +173,27 @@ public sealed class TurnProcessor(
         };
     }
 
-    private Task RejectAsync(Guid sessionId, string userId, string? clientMessageId, string? requestId, string code, string message, CancellationToken ct)
+    private async Task<ErrorInfo> RejectAsync(Guid sessionId, string userId, string? clientMessageId, string? requestId, string code, string message, CancellationToken ct)
     {
         logger.LogInformation("Session {SessionId}: rejected {ClientMessageId} with {Code}", sessionId, clientMessageId, code);
-        return publisher.Publish(new TurnRejected
+        var error = new ErrorInfo(code, message, ErrorCodes.Describe(code).CanRetry);
+        await publisher.Publish(new TurnRejected
         {
-            SessionId = sessionId, UserId = userId, ClientMessageId = clientMessageId, RequestId = requestId,
-            Error = new ErrorInfo(code, message, ErrorCodes.Describe(code).CanRetry),
+            SessionId = sessionId, UserId = userId, ClientMessageId = clientMessageId, RequestId = requestId, Error = error,
         }, ct);
+        return error;
+    }
+
+    /// <summary>Marks the hot record deleted, so later inputs are refused; the database row is the Persistence service's.</summary>
+    public async Task MarkDeletedAsync(Guid sessionId)
+    {
+        while (await store.GetAsync(sessionId) is { } record && record.Status != "deleted")
+        {
+            if (await store.TrySaveAsync(record with { Status = "deleted", Version = record.Version + 1 }, record.Version)) return;
+        }
     }
 }
+
+public sealed record StartOutcome(TurnCompleted? Turn, ErrorInfo? Error);
 
 public sealed class ConcurrencyConflictException(string message) : Exception(message);

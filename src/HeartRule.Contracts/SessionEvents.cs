@@ -69,3 +69,11 @@ public sealed record MessageDeltaProduced
     /// <summary>The engine dropped this message after streaming part of it: clients discard what they showed.</summary>
     public bool Discarded { get; init; }
 }
+
+/// <summary>A session was deleted (soft): Sessions refuses further input, the Gateway stops serving it.</summary>
+public sealed record SessionDeleted
+{
+    public required Guid SessionId { get; init; }
+    public required string UserId { get; init; }
+    public required DateTimeOffset DeletedAt { get; init; }
+}

@@ -104,4 +104,24 @@ public class SkillTests
         Assert.Equal(["Skill 'grounding' never sets 'nothing_like_this'", "Skill 'grounding' does not declare the input 'colour'"],
             result.Warnings.Select(w => w.Message));
     }
+
+    [Fact]
+    public async Task Skills_calling_themselves_stop_at_the_depth_limit()
+    {
+        var loop = TestScripts.LoadValid("""
+            topic:
+              topic_id: loop
+              actions:
+                - { action_type: use_skill, action_id: again, config: { skill: loop } }
+            """);
+        var skills = new InMemorySkillResolver([loop]);
+        var script = TestScripts.LoadValid("""
+            session:
+              session_id: s
+              phases: [ { phase_id: p, topics: [ { topic_id: t, actions: [ { action_type: use_skill, action_id: start, config: { skill: loop } } ] } ] } ]
+            """, skills);
+        var r = await new ScriptExecutor(new OfflineChatClient(), new EngineOptions { Skills = skills, MaxSkillDepth = 3 }).StartAsync(script, null);
+        Assert.Equal((ExecutionStatus.Error, EngineErrorCodes.ActionExecutionError, false), (r.Status, r.Error!.Code, r.Error.Retryable));
+        Assert.Contains("deeper than 3", r.Error.Message);
+    }
 }

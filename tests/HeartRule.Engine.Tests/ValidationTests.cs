@@ -265,3 +265,32 @@ public class LoaderRobustnessTests
         Assert.All(result.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
     }
 }
+
+public class ScopeWarningTests
+{
+    [Fact]
+    public void A_placeholder_for_another_topics_variable_warns_with_the_fix()
+    {
+        var yaml = """
+            session:
+              session_id: s
+              phases:
+                - phase_id: p
+                  topics:
+                    - topic_id: t1
+                      actions:
+                        - { action_type: ai_ask, action_id: a, config: { content: Name?, output: [ { get: name } ] } }
+                    - topic_id: t2
+                      actions:
+                        - { action_type: ai_say, action_id: b, config: { content: "Hi {name}" } }
+            """;
+        var result = ScriptLoader.Load(yaml);
+        Assert.True(result.IsValid);
+        var w = Assert.Single(result.Warnings);
+        Assert.Equal((IssueKinds.Reference, "session.phases[0].topics[1].actions[0].config.content", 11, 71), (w.Kind, w.Path, w.Line, w.Column));
+        Assert.Contains("Declare 'name' on the phase or session", w.Suggestion);
+
+        var fixedYaml = yaml.Replace("  phases:", "  declare: [ { var: name } ]\n  phases:");
+        Assert.Empty(ScriptLoader.Load(fixedYaml).Warnings);
+    }
+}

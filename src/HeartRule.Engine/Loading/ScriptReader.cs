@@ -30,7 +30,12 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
     private readonly Dictionary<string, (string Path, YamlNode Node)> _phaseIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _definedVariables = new(StringComparer.Ordinal);
     private readonly List<(string Path, YamlNode Node, Condition Condition)> _conditions = [];
-    private readonly List<(string Path, YamlNode Node, string Text)> _texts = [];
+    private readonly List<(string Path, YamlNode Node, string Text, HashSet<string>[] Visible)> _texts = [];
+
+    // What the action being read can see: names declared on its session, phase and topic, and outputs of its topic.
+    private readonly HashSet<string> _sessionScope = new(StringComparer.Ordinal);
+    private HashSet<string> _phaseScope = new(StringComparer.Ordinal);
+    private HashSet<string> _topicScope = new(StringComparer.Ordinal);
 
     public Script? Read(YamlNode rootNode)
     {
@@ -92,6 +97,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         var version = ScalarText(session, "version");
         var scheme = session.String("template_scheme", maxLength: 100, pattern: SchemePattern(), patternText: "letters, digits, '_' and '-' (a folder name)", example: "crisis_intervention");
         var declarations = ReadDeclarations(session);
+        _sessionScope.UnionWith(declarations.Select(d => d.Name));
         var phasesNode = session.List("phases", required: true, nonEmpty: true, itemName: "phase");
         var phases = new List<PhaseDefinition>();
         if (phasesNode is not null)
@@ -132,7 +138,9 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         var id = phase.String("phase_id", required: true, maxLength: 100, example: "opening");
         if (id is not null) RecordUnique(_phaseIds, id, phase.Child("phase_id"), phase.Get("phase_id")!, "phase_id");
         var entry = ReadCondition(phase, "entry_condition");
+        _phaseScope = new HashSet<string>(StringComparer.Ordinal);
         var declarations = ReadDeclarations(phase);
+        _phaseScope.UnionWith(declarations.Select(d => d.Name));
         var topicsNode = phase.List("topics", required: true, nonEmpty: true, itemName: "topic");
         var topics = new List<TopicDefinition>();
         if (topicsNode is not null)
@@ -155,7 +163,9 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         if (topic is null) return null;
         var id = topic.String("topic_id", required: true, maxLength: 100, example: "intake");
         if (id is not null) RecordUnique(_topicIds, id, topic.Child("topic_id"), topic.Get("topic_id")!, "topic_id");
+        _topicScope = new HashSet<string>(StringComparer.Ordinal);
         var declarations = ReadDeclarations(topic);
+        _topicScope.UnionWith(declarations.Select(d => d.Name));
         var actionsNode = topic.List("actions", required: true, nonEmpty: true, itemName: "action");
         var actions = new List<ActionDefinition>();
         if (actionsNode is not null)
@@ -261,7 +271,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
     private string? Content(MappingView config)
     {
         var content = config.String("content", required: true, example: "\"Welcome the client warmly.\"");
-        if (content is not null) _texts.Add((config.Child("content"), config.Get("content")!, content));
+        if (content is not null) _texts.Add((config.Child("content"), config.Get("content")!, content, VisibleScopes()));
         return content;
     }
 
@@ -356,6 +366,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
             o.ReportUnknownKeys("an output field");
             if (get is null) continue;
             _definedVariables.Add(get);
+            _topicScope.Add(get);
             result.Add(new OutputField(get, define));
         }
         return result;
@@ -378,7 +389,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
                 if (valueNode is null)
                     issues.Error(b.Child("value"), b.Node, IssueKinds.Required, "'value' is required", "a value or a {placeholder}", "missing", "Add 'value: \"{some_variable}\"'");
                 else if (valueNode is YamlScalarNode vs && !YamlValues.IsNull(vs))
-                    _texts.Add((b.Child("value"), valueNode, vs.Value ?? ""));
+                    _texts.Add((b.Child("value"), valueNode, vs.Value ?? "", VisibleScopes()));
                 b.ReportUnknownKeys("an input binding");
                 if (set is not null && valueNode is not null) inputs.Add(new InputBinding(set, YamlValues.ToJson(valueNode)));
             }
@@ -396,6 +407,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
                 o.ReportUnknownKeys("a use_skill output field");
                 if (get is null) continue;
                 _definedVariables.Add(get);
+                _topicScope.Add(get);
                 outputs.Add(get);
             }
         }
@@ -432,6 +444,8 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
                 string.Join(", ", declared.Order(StringComparer.Ordinal)), i.Set, "Declare the input under the technique topic's 'declare'");
     }
 
+    private HashSet<string>[] VisibleScopes() => [_sessionScope, _phaseScope, _topicScope];
+
     private void RecordUnique(Dictionary<string, (string Path, YamlNode Node)> seen, string id, string path, YamlNode node, string field)
     {
         if (seen.TryGetValue(id, out var first))
@@ -455,8 +469,14 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         foreach (var (path, node, name) in _conditionVariables.Where(v => !_definedVariables.Contains(v.Name)))
             issues.Error(path, node, IssueKinds.Reference, $"The exit criterion uses '{name}', which no declare, output or skill output defines",
                 "a declared or extracted variable", name, Suggest.Closest(name, _definedVariables) is { } s ? $"Did you mean '{s}'?" : $"Declare '{name}' or extract it with an output");
-        foreach (var (path, node, text) in _texts)
+        foreach (var (path, node, text, visible) in _texts)
         {
+            foreach (var name in Placeholders.Names(text).Distinct(StringComparer.Ordinal)
+                         .Where(n => _definedVariables.Contains(n) && !visible.Any(v => v.Contains(n))))
+                issues.Warning(path, node, IssueKinds.Reference,
+                    $"'{{{name}}}' is set in another topic, and topic variables are not visible here; it stays as written unless supplied at run time",
+                    "a variable declared on this topic, its phase or the session", name,
+                    $"Declare '{name}' on the phase or session ('declare: [{{var: {name}}}]') so every topic can read it");
             foreach (var name in Placeholders.Names(text).Distinct(StringComparer.Ordinal)
                          .Where(n => !_definedVariables.Contains(n) && !SystemVariables.Contains(n)))
                 issues.Warning(path, node, IssueKinds.Reference, $"'{{{name}}}' does not match any declared or extracted variable; it stays as written unless supplied at run time",

@@ -1,0 +1,104 @@
+using HeartRule.Contracts;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HeartRule.Infrastructure;
+
+/// <summary>Maps an exception to a HeartRule code and message, or returns null to let the next mapper (or INTERNAL_ERROR) decide.</summary>
+public delegate (string Code, string Message)? ExceptionProblemMapper(Exception exception);
+
+public sealed class ProblemsOptions
+{
+    /// <summary>Service-specific mappings, e.g. a database that is restarting → SERVICE_UNAVAILABLE.</summary>
+    public List<ExceptionProblemMapper> ExceptionMappers { get; } = [];
+}
+
+/// <summary>
+/// Makes every error an HTTP service returns a <see cref="HeartRuleProblem"/>: unhandled exceptions, bodiless
+/// error statuses from the framework (unknown route, bad binding), and the bearer-token challenge and forbid.
+/// </summary>
+public static class ProblemsExtensions
+{
+    public static IServiceCollection AddHeartRuleProblems(this IServiceCollection services, Action<ProblemsOptions>? configure = null)
+    {
+        var options = new ProblemsOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        // Binding failures (a malformed query value or JSON body) throw, so they reach the handler with their message.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+        {
+            jwt.Events ??= new JwtBearerEvents();
+            jwt.Events.OnChallenge = async ctx =>
+            {
+                ctx.HandleResponse();
+                var (error, message) = ctx.AuthenticateFailure switch
+                {
+                    SecurityTokenExpiredException => ("invalid_token", "The access token has expired."),
+                    not null => ("invalid_token", "The access token is not valid."),
+                    null => (null, "This request needs a bearer access token."),
+                };
+                ctx.Response.Headers.WWWAuthenticate = error is null ? "Bearer" : $"Bearer error=\"{error}\"";
+                await Problems.WriteAsync(ctx.HttpContext, Problems.Create(ErrorCodes.Unauthorized, message, ctx.HttpContext));
+            };
+            jwt.Events.OnForbidden = ctx =>
+                Problems.WriteAsync(ctx.HttpContext, Problems.Create(ErrorCodes.Forbidden, "The access token does not allow this request.", ctx.HttpContext));
+        });
+        return services;
+    }
+
+    /// <summary>Call first in the pipeline, so that it wraps everything after it.</summary>
+    public static IApplicationBuilder UseHeartRuleProblems(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync });
+        app.UseStatusCodePages(ctx => StatusCodeProblemAsync(ctx.HttpContext));
+        return app;
+    }
+
+    private static Task HandleExceptionAsync(HttpContext http)
+    {
+        var exception = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var options = http.RequestServices.GetRequiredService<ProblemsOptions>();
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("HeartRule.Problems");
+        HeartRuleProblem problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            problem = Problems.Create(ErrorCodes.ValidationFailed, bad.Message, http, status: bad.StatusCode);
+        }
+        else if (exception is not null && options.ExceptionMappers.Select(m => m(exception)).FirstOrDefault(r => r is not null) is { } mapped)
+        {
+            logger.LogWarning(exception, "Request {Path} failed with {Code}", http.Request.Path, mapped.Code);
+            problem = Problems.Create(mapped.Code, mapped.Message, http);
+        }
+        else
+        {
+            logger.LogError(exception, "Request {Path} failed", http.Request.Path);
+            // The exception text may hold internals: the trace id in the context is what support needs.
+            problem = Problems.Create(ErrorCodes.InternalError, "The request failed on the server.", http);
+        }
+        return Problems.WriteAsync(http, problem);
+    }
+
+    private static Task StatusCodeProblemAsync(HttpContext http)
+    {
+        var status = http.Response.StatusCode;
+        var (code, message) = status switch
+        {
+            StatusCodes.Status401Unauthorized => (ErrorCodes.Unauthorized, "This request needs a bearer access token."),
+            StatusCodes.Status403Forbidden => (ErrorCodes.Forbidden, "The access token does not allow this request."),
+            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"There is no resource at {http.Request.Path}."),
+            StatusCodes.Status405MethodNotAllowed => (ErrorCodes.ValidationFailed, $"{http.Request.Method} is not allowed on {http.Request.Path}."),
+            StatusCodes.Status429TooManyRequests => (ErrorCodes.RateLimited, "Too many requests."),
+            StatusCodes.Status503ServiceUnavailable => (ErrorCodes.ServiceUnavailable, "The service is unavailable."),
+            >= 500 => (ErrorCodes.InternalError, "The request failed on the server."),
+            _ => (ErrorCodes.ValidationFailed, "The request is not valid."),
+        };
+        return Problems.WriteAsync(http, Problems.Create(code, message, http, status: status));
+    }
+}

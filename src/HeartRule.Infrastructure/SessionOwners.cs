@@ -1,0 +1,21 @@
+using StackExchange.Redis;
+
+namespace HeartRule.Infrastructure;
+
+/// <summary>
+/// The owner of each session, in Redis, recorded by whoever creates the session before anything else can
+/// happen to it, so that an ownership check never has to wait for the database to catch up.
+/// </summary>
+public sealed class SessionOwners(IConnectionMultiplexer redis)
+{
+    private static RedisKey Key(Guid sessionId) => $"hr:owner:{sessionId}";
+
+    public Task RecordAsync(Guid sessionId, string userId) => redis.GetDatabase().StringSetAsync(Key(sessionId), userId, when: When.NotExists);
+
+    /// <summary>The recorded owner, or null when this store has none (an old session: ask the database).</summary>
+    public async Task<string?> GetAsync(Guid sessionId)
+    {
+        var owner = await redis.GetDatabase().StringGetAsync(Key(sessionId));
+        return owner.HasValue ? owner.ToString() : null;
+    }
+}
