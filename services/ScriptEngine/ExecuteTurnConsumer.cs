@@ -26,6 +26,7 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, IChatClient chat,
         {
             Skills = catalog,
             TemplatesDirectory = settings.TemplatesDirectory,
+            RequestJsonResponse = settings.RequestJsonResponse,
             OnDelta = settings.StreamDeltas ? streamer.OnDelta : null,
         });
         TurnResult result;

@@ -29,4 +29,6 @@ public sealed class EngineSettings
     public bool StreamDeltas { get; set; } = true;
     /// <summary>A folder of prompt templates that override the built-in ones (per file).</summary>
     public string? TemplatesDirectory { get; set; }
+    /// <summary>Ask the model for a JSON response format; turn off for OpenAI-compatible servers that reject it.</summary>
+    public bool RequestJsonResponse { get; set; } = true;
 }
