@@ -20,7 +20,7 @@ var sessions = builder.AddProject<Projects.HeartRule_Sessions>("sessions")
     .WaitFor(redis).WaitFor(messaging).WaitFor(persistence);
 
 builder.AddProject<Projects.HeartRule_Gateway>("gateway")
-    .WithReference(redis).WithReference(messaging).WithReference(persistence)
+    .WithReference(redis).WithReference(messaging).WithReference(persistence).WithReference(sessions)
     .WaitFor(redis).WaitFor(messaging).WaitFor(sessions).WaitFor(scriptEngine)
     .WithExternalHttpEndpoints()
     .WithUrl("/", "Chat page");

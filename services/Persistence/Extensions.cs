@@ -1,4 +1,6 @@
+using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Persistence.Api;
 using HeartRule.Persistence.Database;
 using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Sessions;
@@ -8,6 +10,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace HeartRule.Persistence;
+
+/// <summary>Settings of the turn writer's batches (section "Persistence:Batch").</summary>
+public sealed class TurnBatchOptions
+{
+    /// <summary>At most this many turns per transaction.</summary>
+    public int MessageLimit { get; set; } = 100;
+    /// <summary>How long a batch waits to fill after its first turn: the latency added when the load is low.</summary>
+    public int TimeLimitMs { get; set; } = 20;
+    /// <summary>Batches written at once.</summary>
+    public int ConcurrencyLimit { get; set; } = 2;
+    /// <summary>The consumer's queue; null for the default name (turn-completed). Tests give each host its own.</summary>
+    public string? Queue { get; set; }
+}
 
 public static class Extensions
 {
@@ -23,23 +38,28 @@ public static class Extensions
 
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<ScriptStore>();
+        builder.Services.AddSingleton<ScriptValidator>();
         builder.Services.AddSingleton<SampleScriptSeeder>();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<TurnWriter>();
         // Registered before the bus: the schema exists before the first event is consumed.
         builder.Services.AddHostedService<DatabaseInitializer>();
 
-        builder.AddHeartRuleMessaging(
-            x => x.AddConsumer<TurnCompletedConsumer>(c =>
-                // A database that is down or restarting makes the write wait; the message stays unacknowledged
-                // on the broker meanwhile, so a crash during the outage loses nothing either.
-                c.UseMessageRetry(r =>
-                {
-                    r.Handle<NpgsqlException>(ex => ex.IsTransient || ex is PostgresException { SqlState: "57P01" or "57P03" });
-                    r.Handle<TimeoutException>();
-                    r.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300));
-                })));
+        var batch = builder.Configuration.GetSection("Persistence:Batch").Get<TurnBatchOptions>() ?? new TurnBatchOptions();
+        builder.AddHeartRuleMessaging(x => x.AddConsumer<TurnCompletedConsumer>(c => c.Options<BatchOptions>(o => o
+            .SetMessageLimit(batch.MessageLimit)
+            .SetTimeLimit(TimeSpan.FromMilliseconds(batch.TimeLimitMs))
+            .SetConcurrencyLimit(batch.ConcurrencyLimit)))
+            .Endpoint(e =>
+            {
+                if (batch.Queue is { } queue) e.Name = queue;
+            }));
+
         builder.AddHeartRuleAuthentication();
+        builder.Services.AddHeartRuleProblems(o => o.ExceptionMappers.Add(ex =>
+            DatabaseErrors.IsTransient(ex) ? (ErrorCodes.ServiceUnavailable, "The database is not reachable right now.") : null));
+        builder.Services.AddApiRateLimiting(builder.Configuration);
+        builder.Services.AddApiDocs();
         return builder;
     }
 

@@ -9,8 +9,10 @@ public static class Extensions
     {
         // "offline" (the default: deterministic, no network) or "openai" (any OpenAI-compatible endpoint).
         var llm = builder.Configuration.GetSection("Llm").Get<LlmOptions>() ?? new LlmOptions();
-        builder.Services.AddSingleton(LlmClientFactory.Create(llm));
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings());
+        var settings = builder.Configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings();
+        builder.Services.AddSingleton(settings);
+        var chat = LlmClientFactory.Create(llm);
+        builder.Services.AddSingleton(settings.SimulatedLlmLatency > TimeSpan.Zero ? new SimulatedLatencyChatClient(chat, settings.SimulatedLlmLatency) : chat);
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
         builder.Services.AddHttpClient(nameof(ScriptCatalog), c => c.BaseAddress = new Uri("http://persistence"));
         // One catalog per process: its cache is the point. Service discovery resolves the address per request.
@@ -31,4 +33,6 @@ public sealed class EngineSettings
     public string? TemplatesDirectory { get; set; }
     /// <summary>Ask the model for a JSON response format; turn off for OpenAI-compatible servers that reject it.</summary>
     public bool RequestJsonResponse { get; set; } = true;
+    /// <summary>Added to every model call (tests and benchmarks); zero in real use.</summary>
+    public TimeSpan SimulatedLlmLatency { get; set; } = TimeSpan.Zero;
 }

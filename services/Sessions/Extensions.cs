@@ -35,12 +35,15 @@ public static class Extensions
                         e.SingleActiveConsumer = true;
                         e.PrefetchCount = 32;
                         // Within the partition: one turn at a time per session, different sessions in parallel.
+                        // The partitioner does not keep delivery order (messages are dispatched concurrently);
+                        // the input sequence number does, with the retry below for inputs that came too early.
                         var partitioner = e.CreatePartitioner(16);
                         e.UseMessageRetry(r =>
                         {
+                            r.Handle<InputTooEarlyException>();
                             r.Handle<ConcurrencyConflictException>();
                             r.Handle<HttpRequestException>();
-                            r.Interval(5, TimeSpan.FromMilliseconds(200));
+                            r.Interval(TurnProcessor.OrderingAttempts + 1, TimeSpan.FromMilliseconds(50));
                         });
                         e.ConfigureConsumer<StartSessionConsumer>(context, c =>
                             c.Message<StartSession>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));

@@ -10,7 +10,7 @@ public sealed class StartSessionConsumer(TurnProcessor processor) : IConsumer<St
 
 public sealed class SubmitInputConsumer(TurnProcessor processor) : IConsumer<SubmitInput>
 {
-    public Task Consume(ConsumeContext<SubmitInput> context) => processor.SubmitAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<SubmitInput> context) => processor.SubmitAsync(context.Message, context.GetRetryAttempt(), context.CancellationToken);
 }
 
 public sealed class SessionDeletedConsumer(TurnProcessor processor) : IConsumer<SessionDeleted>

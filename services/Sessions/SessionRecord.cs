@@ -18,6 +18,8 @@ public sealed record SessionRecord
     /// <summary>Optimistic-concurrency version: the number of committed turns.</summary>
     public required long Version { get; init; }
     public required long LastSeq { get; init; }
+    /// <summary>The accept order (<see cref="Contracts.SubmitInput.InputSeq"/>) of the last input handled.</summary>
+    public long LastInputSeq { get; init; }
     public required int Turn { get; init; }
     /// <summary>The most recent clientMessageIds, newest last: a retried input is recognised and not run twice.</summary>
     public IReadOnlyList<string> RecentInputs { get; init; } = [];

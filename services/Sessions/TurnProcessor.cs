@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HeartRule.Contracts;
+using HeartRule.Infrastructure;
 using MassTransit;
 
 namespace HeartRule.Sessions;
@@ -11,6 +12,7 @@ namespace HeartRule.Sessions;
 /// </summary>
 public sealed class TurnProcessor(
     SessionStateStore store,
+    SessionOwners owners,
     PersistenceClient persistence,
     IRequestClient<ExecuteTurn> engine,
     IPublishEndpoint publisher,
@@ -54,35 +56,51 @@ public sealed class TurnProcessor(
         return new StartOutcome(await CommitAsync(record, null, command.RequestId, null, executed, ct), null);
     }
 
-    public async Task SubmitAsync(SubmitInput input, CancellationToken ct)
+    /// <summary>How long an input waits for the inputs accepted before it, before it is taken as lost.</summary>
+    public const int OrderingAttempts = 200; // × the 50 ms retry interval = 10 s
+
+    /// <param name="attempt">0 on the first delivery, then the retry count (inputs that came too early are retried).</param>
+    public async Task SubmitAsync(SubmitInput input, int attempt, CancellationToken ct)
     {
-        var record = await store.GetAsync(input.SessionId) ?? await LoadFromPersistenceAsync(input.SessionId, ct);
+        logger.LogInformation("Processing input {ClientMessageId} of session {SessionId}", input.ClientMessageId, input.SessionId);
+        var record = await store.GetAsync(input.SessionId) ?? await LoadFromPersistenceAsync(input, ct);
         if (record is null)
         {
+            // The gateway records the owner before it sends the start: an owner without a session means the start is still running.
+            if (await owners.GetAsync(input.SessionId) is not null && attempt < OrderingAttempts)
+                throw new InputTooEarlyException($"Session {input.SessionId} is still starting.");
             await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionNotFound, "The session does not exist.", ct);
             return;
         }
-        if (record.UserId != input.UserId)
+        if (input.InputSeq > record.LastInputSeq + 1 && attempt < OrderingAttempts)
         {
-            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.Forbidden, "The session belongs to another user.", ct);
-            return;
+            // An input accepted earlier has not been handled yet: let it go first.
+            throw new InputTooEarlyException($"Input {input.InputSeq} of session {input.SessionId} arrived before input {record.LastInputSeq + 1}.");
         }
-        if (record.RecentInputs.Contains(input.ClientMessageId))
+
+        var refusal = record switch
         {
-            // A retry of an input whose turn is committed: publish it again if it is the latest (it may not have
-            // gone out before a crash); older ones were delivered long ago, since later turns followed them.
-            if (record.LastTurn?.ClientMessageId == input.ClientMessageId) await publisher.Publish(record.LastTurn, ct);
-            logger.LogInformation("Input {ClientMessageId} of session {SessionId} was already processed", input.ClientMessageId, input.SessionId);
-            return;
-        }
-        if (record.Status == "deleted")
+            _ when record.UserId != input.UserId => (ErrorCodes.Forbidden, "The session belongs to another user."),
+            { Status: "deleted" } => (ErrorCodes.SessionNotFound, "The session was deleted."),
+            _ when record.RecentInputs.Contains(input.ClientMessageId) => ("", ""),
+            { ExecutionStatus: "completed" } or { Status: not "active" } => (ErrorCodes.SessionCompleted, "The session has ended."),
+            _ => ((string, string)?)null,
+        };
+        if (refusal is var (code, message))
         {
-            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionNotFound, "The session was deleted.", ct);
-            return;
-        }
-        if (record.ExecutionStatus == "completed" || record.Status != "active")
-        {
-            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionCompleted, "The session has ended.", ct);
+            // Handled without a turn, but handled: the inputs queued behind it must not wait for it.
+            await AdvanceInputSeqAsync(record, input);
+            if (code.Length > 0)
+            {
+                await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, code, message, ct);
+            }
+            else
+            {
+                // A retry of an input whose turn is committed: publish it again if it is the latest (it may not
+                // have gone out before a crash); older ones were delivered long ago, since later turns followed.
+                if (record.LastTurn?.ClientMessageId == input.ClientMessageId) await publisher.Publish(record.LastTurn, ct);
+                logger.LogInformation("Input {ClientMessageId} of session {SessionId} was already processed", input.ClientMessageId, input.SessionId);
+            }
             return;
         }
 
@@ -92,6 +110,13 @@ public sealed class TurnProcessor(
             StateJson = record.StateJson, UserInput = input.Text,
         }, ct);
         await CommitAsync(record, input, input.RequestId, input.Text, executed, ct);
+    }
+
+    private async Task AdvanceInputSeqAsync(SessionRecord record, SubmitInput input)
+    {
+        if (input.InputSeq <= record.LastInputSeq) return;
+        if (!await store.TrySaveAsync(record with { LastInputSeq = input.InputSeq, Version = record.Version + 1 }, record.Version))
+            throw new ConcurrencyConflictException($"Session {record.SessionId} changed while input {input.InputSeq} was refused.");
     }
 
     private async Task<TurnExecuted> ExecuteAsync(ExecuteTurn request, CancellationToken ct)
@@ -148,6 +173,7 @@ public sealed class TurnProcessor(
         var recent = input is null ? record.RecentInputs : record.RecentInputs.Append(input.ClientMessageId).TakeLast(SessionRecord.RecentInputsKept).ToList();
         var next = record with
         {
+            LastInputSeq = Math.Max(record.LastInputSeq, input?.InputSeq ?? 0),
             Status = turn.SessionStatus, ExecutionStatus = executionStatus, StateJson = turn.StateJson, Version = turn.StateVersion,
             LastSeq = seq, Turn = turn.Turn, RecentInputs = recent, LastTurn = turn,
         };
@@ -160,8 +186,9 @@ public sealed class TurnProcessor(
         return turn;
     }
 
-    private async Task<SessionRecord?> LoadFromPersistenceAsync(Guid sessionId, CancellationToken ct)
+    private async Task<SessionRecord?> LoadFromPersistenceAsync(SubmitInput input, CancellationToken ct)
     {
+        var sessionId = input.SessionId;
         var snapshot = await persistence.GetSessionAsync(sessionId, ct);
         if (snapshot is null) return null;
         logger.LogInformation("Session {SessionId} restored from the database at version {Version}", sessionId, snapshot.Version);
@@ -170,6 +197,8 @@ public sealed class TurnProcessor(
             SessionId = snapshot.SessionId, UserId = snapshot.UserId, ScriptId = snapshot.ScriptId, ScriptVersion = snapshot.ScriptVersion,
             Status = snapshot.Status, ExecutionStatus = snapshot.ExecutionStatus, StateJson = snapshot.StateJson,
             Version = snapshot.Version, LastSeq = snapshot.LastSeq, Turn = snapshot.Turn,
+            // The accept order of earlier inputs is not stored; this input is taken as the next one.
+            LastInputSeq = Math.Max(0, input.InputSeq - 1),
         };
     }
 
@@ -195,5 +224,8 @@ public sealed class TurnProcessor(
 }
 
 public sealed record StartOutcome(TurnCompleted? Turn, ErrorInfo? Error);
+
+/// <summary>The input must wait: inputs accepted before it (or the session's start) are not handled yet.</summary>
+public sealed class InputTooEarlyException(string message) : Exception(message);
 
 public sealed class ConcurrencyConflictException(string message) : Exception(message);

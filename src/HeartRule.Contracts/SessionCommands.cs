@@ -25,5 +25,10 @@ public sealed record SubmitInput
     public string? RequestId { get; init; }
     /// <summary>May be empty: the "next" acknowledgement.</summary>
     public required string Text { get; init; }
+    /// <summary>
+    /// The order in which gateways accepted the session's inputs (1, 2, 3 …; 0 when unknown). The broker and
+    /// a concurrent consumer can hand inputs over out of order; Sessions restores this order.
+    /// </summary>
+    public long InputSeq { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
 }

@@ -254,7 +254,11 @@ public sealed class DistributedApplication : IAsyncDisposable, IDisposable
     /// <paramref name="restart"/> is false, in which case it stays down until <see cref="StartResourceAsync"/>.
     /// </summary>
     public void KillResource(string resourceName, int replica = 0, bool restart = true) =>
-        Orchestrator.Get(resourceName).GetInstance(replica).Kill(restart);
+        KillResourceAsync(resourceName, replica, restart).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="KillResource"/>
+    public Task KillResourceAsync(string resourceName, int replica = 0, bool restart = true, CancellationToken cancellationToken = default) =>
+        Orchestrator.Get(resourceName).GetInstance(replica).KillAsync(restart, cancellationToken);
 
     /// <summary>Every OS process of the application still alive, helpers and children included.</summary>
     public IReadOnlyList<ProcessIdentity> GetLiveProcesses() =>

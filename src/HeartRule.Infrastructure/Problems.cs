@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HeartRule.Contracts;
@@ -48,7 +49,8 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Relaxed escaping: quotes and apostrophes in messages stay readable; the body is JSON, never inlined in HTML.
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static HeartRuleProblem Create(
         string code, string message, HttpContext? http = null,

@@ -9,6 +9,10 @@ namespace HeartRule.Infrastructure;
 public sealed class SessionOwners(IConnectionMultiplexer redis)
 {
     private static RedisKey Key(Guid sessionId) => $"hr:owner:{sessionId}";
+    private static RedisKey InputSeqKey(Guid sessionId) => $"hr:inputseq:{sessionId}";
+
+    /// <summary>The next number in the order inputs of the session are accepted, whichever gateway node accepts them.</summary>
+    public Task<long> NextInputSeqAsync(Guid sessionId) => redis.GetDatabase().StringIncrementAsync(InputSeqKey(sessionId));
 
     public Task RecordAsync(Guid sessionId, string userId) => redis.GetDatabase().StringSetAsync(Key(sessionId), userId, when: When.NotExists);
 

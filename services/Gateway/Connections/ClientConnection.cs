@@ -71,13 +71,14 @@ public sealed class ClientConnection
     }
 
     /// <summary>Runs until the socket ends: the receive loop here, the send loop beside it.</summary>
-    public async Task RunAsync(Func<ClientConnection, Frame, Task> onFrame, CancellationToken shutdown)
+    public async Task RunAsync(Func<ClientConnection, Frame, Task> onFrame)
     {
         var sender = Task.Run(SendLoopAsync);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _abort.Token);
         try
         {
-            await ReceiveLoopAsync(onFrame, linked.Token);
+            // Never cancelled except to abort: cancelling a pending receive tears the socket down without a close frame.
+            // A shutdown closes through RequestClose like any other server-side close.
+            await ReceiveLoopAsync(onFrame, _abort.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
@@ -87,18 +88,46 @@ public sealed class ClientConnection
         {
             _outbox.Writer.TryComplete();
             await Task.WhenAny(sender, Task.Delay(TimeSpan.FromSeconds(5)));
+            await AwaitPeerCloseAsync(_abort.Token);
             _closed.Cancel();
             if (_socket.State != WebSocketState.Closed) _socket.Abort();
         }
     }
 
-    private async Task ReceiveLoopAsync(Func<ClientConnection, Frame, Task> onFrame, CancellationToken shutdown)
+    /// <summary>
+    /// After our close frame, read (and drop) until the peer's close arrives. Tearing the connection down with
+    /// unread bytes in it would make TCP reset it, and a reset can destroy the close frame — and with it the
+    /// close code — before the peer reads it.
+    /// </summary>
+    private async Task AwaitPeerCloseAsync(CancellationToken ct)
+    {
+        if (_socket.State != WebSocketState.CloseSent) return;
+        var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (_socket.State == WebSocketState.CloseSent)
+            {
+                var result = await _socket.ReceiveAsync(scratch.AsMemory(), ct);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The peer never answered; the abort below ends it.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(Func<ClientConnection, Frame, Task> onFrame, CancellationToken abort)
     {
         var maxBytes = _options.MaxFrameBytes;
-        while (!shutdown.IsCancellationRequested && _socket.State == WebSocketState.Open)
+        while (!abort.IsCancellationRequested && _socket.State == WebSocketState.Open)
         {
             // A zero-byte read waits for data without holding a buffer: idle sockets cost no receive memory.
-            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, shutdown);
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, abort);
             if (peek.MessageType == WebSocketMessageType.Close)
             {
                 RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
@@ -120,7 +149,7 @@ public sealed class ClientConnection
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = bigger;
                     }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes + 1) - length), shutdown);
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes + 1) - length), abort);
                     length += result.Count;
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
@@ -170,8 +199,9 @@ public sealed class ClientConnection
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 var (status, reason) = _closeRequest ?? (WebSocketCloseStatus.NormalClosure, "closing");
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _socket.CloseOutputAsync(status, reason, timeout.Token);
+                // The peer gets a few seconds to answer the close; then the connection is cut.
+                _abort.CancelAfter(TimeSpan.FromSeconds(5));
+                await _socket.CloseOutputAsync(status, reason, _abort.Token);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -181,7 +211,6 @@ public sealed class ClientConnection
         finally
         {
             _closed.Cancel();
-            _abort.Cancel();
         }
     }
 }

@@ -11,6 +11,7 @@ public sealed class FrameDispatcher(
     IBus bus,
     LocalSubscriptions subscriptions,
     SessionOwnership ownership,
+    SessionOwners owners,
     EventLog log,
     TimeProvider time,
     ILogger<FrameDispatcher> logger)
@@ -70,6 +71,7 @@ public sealed class FrameDispatcher(
         {
             SessionId = frame.SessionId, UserId = connection.UserId, ClientMessageId = frame.ClientMessageId,
             RequestId = frame.RequestId, Text = frame.Text, ReceivedAt = time.GetUtcNow(),
+            InputSeq = await owners.NextInputSeqAsync(frame.SessionId),
         }, connection.Closed);
         // Send returns once the broker has confirmed the message: from here on the input is not lost.
         connection.Send(new AckFrame { RequestId = frame.RequestId, ClientMessageId = frame.ClientMessageId });

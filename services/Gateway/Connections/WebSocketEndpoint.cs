@@ -87,7 +87,7 @@ public sealed class WebSocketEndpoint(
         logger.LogInformation("Connection {ConnectionId} opened for user {UserId}", connection.Id, userId);
         try
         {
-            await connection.RunAsync(HandleFrameAsync, lifetime.ApplicationStopping);
+            await connection.RunAsync(HandleFrameAsync);
         }
         finally
         {

@@ -1,11 +1,16 @@
+using System.Text;
 using System.Text.Json;
 using Dapper;
+using HeartRule.Contracts;
+using HeartRule.Infrastructure;
 using Npgsql;
 
 namespace HeartRule.Persistence.Sessions;
 
 public sealed class SessionStore(NpgsqlDataSource dataSource)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public async Task<SessionSnapshot?> GetSnapshotAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -37,9 +42,122 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
             r.Timestamp, r.ExecutionStatus, Parse(r.Position), Parse(r.ChangedVariables), Parse(r.Error), Parse(r.Debug))).ToList();
     }
 
+    public async Task<SessionOwner?> GetOwnerAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<SessionOwner>(new CommandDefinition(
+            "SELECT user_id AS UserId, status AS Status FROM sessions WHERE id = @id", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>A user's sessions, newest first; deleted ones are never listed.</summary>
+    public async Task<Paged<SessionSummary>> ListAsync(string userId, string? status, string? scriptId, int page, int pageSize, CancellationToken ct)
+    {
+        // Only the filters asked for go into the SQL, so each shape of the query gets the plan of its own index.
+        var where = new StringBuilder("s.user_id = @userId AND s.status <> 'deleted'");
+        if (status is not null) where.Append(" AND s.status = @status");
+        if (scriptId is not null) where.Append(" AND s.script_id = @scriptId");
+        var args = new { userId, status, scriptId, limit = pageSize, offset = (long)(page - 1) * pageSize };
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
+            SELECT s.id AS Id, s.script_id AS ScriptId, s.script_version AS ScriptVersion, sc.name AS ScriptName, s.status AS Status,
+                   s.execution_status AS ExecutionStatus, s.position::text AS Position, s.last_seq AS LastSeq,
+                   s.created_at AS CreatedAt, s.updated_at AS UpdatedAt, s.completed_at AS CompletedAt
+            FROM sessions s LEFT JOIN scripts sc ON sc.id = s.script_id
+            WHERE {where} ORDER BY s.created_at DESC, s.id DESC LIMIT @limit OFFSET @offset;
+            SELECT COUNT(*) FROM sessions s WHERE {where};
+            """, args, cancellationToken: ct));
+        var rows = (await results.ReadAsync<SummaryRow>()).Select(r => new SessionSummary(
+            r.Id, r.ScriptId, r.ScriptVersion, r.ScriptName, r.Status, r.ExecutionStatus, Parse(r.Position)!.Value, r.LastSeq,
+            r.CreatedAt, r.UpdatedAt, r.CompletedAt)).ToList();
+        var total = await results.ReadSingleAsync<long>();
+        return new Paged<SessionSummary>(rows, page, pageSize, total);
+    }
+
+    public async Task<SessionDetail?> GetDetailAsync(Guid id, bool includeEngineState, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var r = await connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition("""
+            SELECT s.id AS Id, s.user_id AS UserId, s.script_id AS ScriptId, s.script_version AS ScriptVersion, sc.name AS ScriptName,
+                   s.status AS Status, s.execution_status AS ExecutionStatus, s.position::text AS Position, s.variables::text AS Variables,
+                   s.version AS Version, s.last_seq AS LastSeq, s.created_at AS CreatedAt, s.updated_at AS UpdatedAt,
+                   s.completed_at AS CompletedAt, CASE WHEN @includeEngineState THEN s.state::text END AS EngineState,
+                   t.turn AS Turn, t.error::text AS LastError, t.position::text AS LastErrorPosition, t.completed_at AS LastTurnAt
+            FROM sessions s
+            LEFT JOIN scripts sc ON sc.id = s.script_id
+            LEFT JOIN LATERAL (SELECT turn, error, position, completed_at FROM turns WHERE session_id = s.id ORDER BY turn DESC LIMIT 1) t ON true
+            WHERE s.id = @id
+            """, new { id, includeEngineState }, cancellationToken: ct));
+        if (r is null) return null;
+        HeartRuleProblem? lastError = null;
+        if (r.LastError is not null && JsonSerializer.Deserialize<ErrorInfo>(r.LastError, Json) is { } error)
+        {
+            lastError = Problems.FromErrorInfo(error, r.ScriptId, r.Id, Parse(r.LastErrorPosition), r.LastTurnAt ?? r.UpdatedAt);
+        }
+        return new SessionDetail(r.Id, r.UserId, r.ScriptId, r.ScriptVersion, r.ScriptName, r.Status, r.ExecutionStatus,
+            Parse(r.Position)!.Value, Parse(r.Variables)!.Value, r.Version, r.LastSeq, r.Turn ?? 0, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
+            lastError, Parse(r.EngineState));
+    }
+
+    /// <summary>The messages after <paramref name="afterSeq"/>, in order (turn summaries take sequence numbers too, so seq has gaps).</summary>
+    public async Task<MessagePage> GetMessagesAsync(Guid id, long afterSeq, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<MessageRow>(new CommandDefinition("""
+            SELECT id AS Id, seq AS Seq, role AS Role, content AS Content, action_id AS ActionId, metadata::text AS Metadata, created_at AS Timestamp
+            FROM messages WHERE session_id = @id AND seq > @afterSeq ORDER BY seq LIMIT @take
+            """, new { id, afterSeq, take = limit + 1 }, cancellationToken: ct))).AsList();
+        var hasMore = rows.Count > limit;
+        var items = rows.Take(limit).Select(m => new MessageView(m.Id, m.Seq, m.Role, m.Content, m.ActionId, Parse(m.Metadata), m.Timestamp)).ToList();
+        return new MessagePage(items, items.Count > 0 ? items[^1].Seq : afterSeq, hasMore);
+    }
+
+    /// <summary>Every recorded change of the session's variables, in the order they happened.</summary>
+    public async Task<Paged<VariableChangeView>> GetVariableHistoryAsync(Guid id, string? name, string? scope, int page, int pageSize, CancellationToken ct)
+    {
+        var where = new StringBuilder("session_id = @id");
+        if (name is not null) where.Append(" AND name = @name");
+        if (scope is not null) where.Append(" AND scope = @scope");
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
+            SELECT turn AS Turn, name AS Name, scope AS Scope, old_value::text AS OldValue, new_value::text AS NewValue,
+                   source_action AS SourceActionId, changed_at AS ChangedAt
+            FROM variable_changes WHERE {where} ORDER BY turn, ordinal LIMIT @limit OFFSET @offset;
+            SELECT COUNT(*) FROM variable_changes WHERE {where};
+            """, new { id, name, scope, limit = pageSize, offset = (long)(page - 1) * pageSize }, cancellationToken: ct));
+        var rows = (await results.ReadAsync<ChangeRow>()).Select(c =>
+            new VariableChangeView(c.Turn, c.Name, c.Scope, Parse(c.OldValue), Parse(c.NewValue), c.SourceActionId, c.ChangedAt)).ToList();
+        return new Paged<VariableChangeView>(rows, page, pageSize, await results.ReadSingleAsync<long>());
+    }
+
+    /// <summary>
+    /// Soft delete: the row and its transcript stay (status 'deleted'), hidden from the API; turns still on the
+    /// way cannot bring it back (the turn writer never updates a deleted session). False when there is no such session.
+    /// </summary>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sessions SET status = 'deleted', deleted_at = COALESCE(deleted_at, now()), updated_at = now() WHERE id = @id
+            """, new { id }, cancellationToken: ct)) == 1;
+    }
+
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
     private sealed record EventRow(
         long Seq, string Kind, Guid? MessageId, string? Role, string? Content, string? ActionId, string? Metadata,
         DateTime Timestamp, string? ExecutionStatus, string? Position, string? ChangedVariables, string? Error, string? Debug);
+
+    private sealed record SummaryRow(
+        Guid Id, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus, string Position,
+        long LastSeq, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt);
+
+    private sealed record DetailRow(
+        Guid Id, string UserId, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus,
+        string Position, string Variables, long Version, long LastSeq, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt,
+        string? EngineState, int? Turn, string? LastError, string? LastErrorPosition, DateTime? LastTurnAt);
+
+    private sealed record MessageRow(Guid Id, long Seq, string Role, string Content, string? ActionId, string? Metadata, DateTime Timestamp);
+
+    private sealed record ChangeRow(int Turn, string Name, string Scope, string? OldValue, string? NewValue, string? SourceActionId, DateTime ChangedAt);
 }

@@ -97,7 +97,7 @@ internal static class DashboardEndpoints
                 instances.ForEach(i => i.Start());
                 break;
             case "kill":
-                instances.ForEach(i => i.Kill(restart: true));
+                await Task.WhenAll(instances.Select(i => i.KillAsync(restart: true)));
                 break;
             default:
                 return Results.BadRequest(new { error = $"Unknown command '{command}': start, stop, restart or kill." });

@@ -50,9 +50,13 @@ internal sealed class Orchestrator
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             var notReady = Runtimes.Where(r => !r.Snapshot().IsReady).ToList();
-            var failed = notReady.Where(r => r.Instances.Any(i => i.Snapshot().State == ResourceState.FailedToStart)).ToList();
-            // The root causes first: whoever failed itself rather than waiting on someone who failed.
-            var culprits = failed.Count > 0 ? failed : notReady;
+            bool Failed(ResourceRuntime r) => r.Instances.Any(i => i.Snapshot().State == ResourceState.FailedToStart);
+            // The root causes: whoever failed itself, not those that waited for it.
+            var culprits = notReady.Where(r => Failed(r) && !r.Dependencies.Any(Failed)).ToList();
+            if (culprits.Count == 0)
+            {
+                culprits = notReady.Where(r => !r.Dependencies.Any(d => notReady.Contains(d))).ToList();
+            }
             throw new DistributedApplicationException(Describe(culprits, timeout.IsCancellationRequested));
         }
     }

@@ -21,6 +21,6 @@ internal sealed record ProcessSpec
     /// <summary>The graceful stop request: PostgreSQL's fast shutdown is SIGINT, everyone else's SIGTERM.</summary>
     public int StopSignal { get; init; } = Native.SIGTERM;
 
-    /// <summary>A helper the next process needs (epmd): wait until this port accepts before going on.</summary>
-    public int? WaitForPort { get; init; }
+    /// <summary>A helper the next process needs (epmd): polled until it returns true before going on.</summary>
+    public Func<CancellationToken, Task<bool>>? ReadyCheck { get; init; }
 }

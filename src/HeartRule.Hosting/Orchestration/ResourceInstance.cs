@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using HeartRule.Hosting.ApplicationModel;
 using HeartRule.Hosting.Orchestration.Drivers;
@@ -149,16 +148,26 @@ internal sealed class ResourceInstance
         await supervisor.ConfigureAwait(false);
     }
 
-    /// <summary>SIGKILL, as a crash would: the supervisor then restarts it unless <paramref name="restart"/> is false.</summary>
-    public void Kill(bool restart)
+    /// <summary>
+    /// SIGKILL, as a crash would: the supervisor then restarts it unless <paramref name="restart"/> is false.
+    /// Returns once the supervisor has seen the exit, so that a following wait for readiness waits for the restart.
+    /// </summary>
+    public async Task KillAsync(bool restart, CancellationToken cancellationToken = default)
     {
         ManagedProcess? main;
         lock (_gate)
         {
-            _restartSuppressed = !restart;
             main = _processes.LastOrDefault();
+            if (main is null || main.HasExited)
+            {
+                return;
+            }
+            _restartSuppressed = !restart;
         }
-        main?.Kill();
+        main.Kill();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        await WaitForAsync(s => s.State is not (ResourceState.Running or ResourceState.Starting), timeout.Token).ConfigureAwait(false);
     }
 
     /// <summary>Runs a one-off helper (initdb, chown) to its end, its output in this replica's log.</summary>
@@ -214,12 +223,10 @@ internal sealed class ResourceInstance
                 using (var monitoring = CancellationTokenSource.CreateLinkedTokenSource(stop))
                 {
                     var monitor = MonitorHealthAsync(main, monitoring.Token);
-                    var code = await main.Exited.WaitAsync(stop).ConfigureAwait(false);
+                    _exitCode = await main.Exited.WaitAsync(stop).ConfigureAwait(false);
                     await monitoring.CancelAsync().ConfigureAwait(false);
                     await monitor.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-                    _exitCode = code;
                 }
-                await TerminateAsync(graceful: false).ConfigureAwait(false);
 
                 bool restart;
                 lock (_gate)
@@ -227,17 +234,19 @@ internal sealed class ResourceInstance
                     restart = _driver.Resource.RestartOnExit && !_restartSuppressed;
                     _restartSuppressed = false;
                 }
+                var exited = $"exited with code {_exitCode}";
+                SetState(restart ? ResourceState.Restarting : ResourceState.Exited, HealthStatus.Unknown, exited);
+                await TerminateAsync(graceful: false).ConfigureAwait(false);
                 if (!restart)
                 {
-                    Log.Write($"exited with code {_exitCode}", _exitCode != 0, isSystem: true);
-                    SetState(ResourceState.Exited, HealthStatus.Unknown, $"exited with code {_exitCode}");
+                    Log.Write(exited, _exitCode != 0, isSystem: true);
                     return;
                 }
 
                 consecutiveExits = Stopwatch.GetElapsedTime(launchedAt) > StableAfter ? 1 : consecutiveExits + 1;
                 var delay = TimeSpan.FromTicks(Math.Min(MaxRestartDelay.Ticks, _context.Options.RestartDelay.Ticks << Math.Min(consecutiveExits - 1, 16)));
-                var message = $"exited with code {_exitCode}; restarting in {delay.TotalSeconds:0.##} s";
-                Log.Write(message, true, isSystem: true);
+                var message = $"{exited}; restarting in {delay.TotalSeconds:0.##} s";
+                Log.Write(message, false, isSystem: true);
                 SetState(ResourceState.Restarting, HealthStatus.Unknown, message);
                 await Task.Delay(delay, stop).ConfigureAwait(false);
                 lock (_gate)
@@ -277,9 +286,9 @@ internal sealed class ResourceInstance
             }
             _owner.Journal?.Record(main.Identity, DisplayName);
             Log.Write($"started {spec.DisplayName} (pid {main.Pid})", false, isSystem: true);
-            if (spec.WaitForPort is { } port)
+            if (spec.ReadyCheck is { } check)
             {
-                await WaitForPortAsync(main, port, stop).ConfigureAwait(false);
+                await WaitUntilReadyAsync(main, check, stop).ConfigureAwait(false);
             }
         }
         if (main is null)
@@ -291,28 +300,28 @@ internal sealed class ResourceInstance
         return main;
     }
 
-    private static async Task WaitForPortAsync(ManagedProcess process, int port, CancellationToken stop)
+    private static async Task WaitUntilReadyAsync(ManagedProcess process, Func<CancellationToken, Task<bool>> check, CancellationToken stop)
     {
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
-        while (true)
+        string? error = null;
+        while (!process.HasExited && Stopwatch.GetTimestamp() < deadline)
         {
             try
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, stop).ConfigureAwait(false);
-                return;
+                if (await check(stop).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
-            catch (SocketException) when (!process.HasExited && Stopwatch.GetTimestamp() < deadline)
+            catch (Exception e) when (e is SocketException or IOException)
             {
-                await Task.Delay(25, stop).ConfigureAwait(false);
+                error = e.Message;
             }
-            catch (SocketException e)
-            {
-                throw new DistributedApplicationException(process.HasExited
-                    ? $"{process.Spec.DisplayName} exited with code {await process.Exited.ConfigureAwait(false)}"
-                    : $"{process.Spec.DisplayName} does not listen on port {port}: {e.Message}");
-            }
+            await Task.Delay(25, stop).ConfigureAwait(false);
         }
+        throw new DistributedApplicationException(process.HasExited
+            ? $"{process.Spec.DisplayName} exited with code {await process.Exited.ConfigureAwait(false)}"
+            : $"{process.Spec.DisplayName} did not become ready: {error}");
     }
 
     /// <summary>A clear message beats a server failing to bind in the middle of its own log.</summary>

@@ -125,7 +125,8 @@ internal sealed class ResourceRuntime
         var http = Resource.Endpoints.FirstOrDefault(e => e.IsHttp);
         foreach (var url in Resource.Urls)
         {
-            if (Uri.TryCreate(url.Url, UriKind.Absolute, out _) || http is null)
+            // Not Uri.TryCreate(Absolute) alone: on Unix "/" parses as an absolute file path.
+            if ((Uri.TryCreate(url.Url, UriKind.Absolute, out var absoluteUrl) && absoluteUrl.Scheme is "http" or "https") || http is null)
             {
                 yield return new ResourceUrlSnapshot(url.Url, url.DisplayText ?? url.Url);
                 continue;

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using HeartRule.Protocol;
+using Npgsql;
+
+namespace HeartRule.IntegrationTests;
+
+/// <summary>The sample intake conversation through every part of the system: Gateway, RabbitMQ, Sessions, ScriptEngine, Redis, Persistence, PostgreSQL.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class ConversationTests(SystemFixture system)
+{
+    [Fact]
+    public async Task The_intake_conversation_runs_end_to_end_and_is_stored()
+    {
+        await using var client = await system.ConnectAsync("alice");
+
+        var (sessionId, first) = await client.StartAsync("intake", debug: true);
+        Assert.Equal(
+            ["Welcome to HeartRule. This is a safe, private space, and we can go at your pace.", "What name would you like me to call you?"],
+            first.AiTexts);
+        Assert.Equal("waiting_input", first.Completed.ExecutionStatus);
+        Assert.Equal([1L, 2L, 3L], first.Messages.Select(m => m.Seq).Append(first.Completed.Seq));
+
+        var second = await client.SayAsync(sessionId, "Alex");
+        Assert.Equal(("user", "Alex"), (second.Messages[0].Role, second.Messages[0].Content));
+        Assert.Equal(["Nice to meet you, Alex. What brings you here today?"], second.AiTexts);
+        Assert.Contains("client_name", second.Completed.ChangedVariables.GetRawText());
+
+        var third = await client.SayAsync(sessionId, "trouble sleeping");
+        Assert.Equal(["Thank you, Alex. We will work on trouble sleeping together."], third.AiTexts);
+        Assert.Equal("completed", third.Completed.ExecutionStatus);
+        Assert.Equal(9, third.Completed.Seq);
+
+        // Final variables, as the debug block of the last turn reports them by scope.
+        var variables = third.Completed.Debug!.Value.GetProperty("variables");
+        var all = variables.EnumerateObject().SelectMany(scope => scope.Value.EnumerateObject()).ToDictionary(v => v.Name, v => v.Value.GetString());
+        Assert.Equal("Alex", all["client_name"]);
+        Assert.Equal("trouble sleeping", all["reason"]);
+
+        // The rows in PostgreSQL, once Persistence has caught up with the last turn.
+        await using var db = new NpgsqlConnection(system.DatabaseConnectionString);
+        await db.OpenAsync();
+        await Eventually(async () => await Scalar<long>(db, "SELECT last_seq FROM sessions WHERE id = @id", sessionId) == 9);
+        Assert.Equal("completed", await Scalar<string>(db, "SELECT status FROM sessions WHERE id = @id", sessionId));
+        Assert.Equal("completed", await Scalar<string>(db, "SELECT execution_status FROM sessions WHERE id = @id", sessionId));
+        Assert.Equal("alice", await Scalar<string>(db, "SELECT user_id FROM sessions WHERE id = @id", sessionId));
+
+        var rows = new List<(long Seq, string Role, string Content)>();
+        await using (var cmd = new NpgsqlCommand("SELECT seq, role, content FROM messages WHERE session_id = @id ORDER BY seq", db))
+        {
+            cmd.Parameters.AddWithValue("id", sessionId);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+        Assert.Equal(
+        [
+            (1L, "assistant", "Welcome to HeartRule. This is a safe, private space, and we can go at your pace."),
+            (2L, "assistant", "What name would you like me to call you?"),
+            (4L, "user", "Alex"),
+            (5L, "assistant", "Nice to meet you, Alex. What brings you here today?"),
+            (7L, "user", "trouble sleeping"),
+            (8L, "assistant", "Thank you, Alex. We will work on trouble sleeping together."),
+        ], rows);
+        Assert.Equal(3L, await Scalar<long>(db, "SELECT count(*) FROM turns WHERE session_id = @id", sessionId));
+        var stored = new Dictionary<string, string>();
+        await using (var cmd = new NpgsqlCommand("SELECT name, new_value::text FROM variable_changes WHERE session_id = @id ORDER BY turn, ordinal", db))
+        {
+            cmd.Parameters.AddWithValue("id", sessionId);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) stored[reader.GetString(0)] = JsonSerializer.Deserialize<string>(reader.GetString(1))!;
+        }
+        Assert.Equal("Alex", stored["client_name"]);
+        Assert.Equal("trouble sleeping", stored["reason"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_script_is_answered_with_SCRIPT_NOT_FOUND()
+    {
+        await using var client = await system.ConnectAsync("bob");
+        await client.SendAsync(new SessionStartFrame { RequestId = "s1", ScriptId = "no_such_script" });
+        var started = await client.WaitForAsync<SessionStartedFrame>();
+        var error = await client.WaitForAsync<ErrorFrame>();
+        Assert.Equal(("SCRIPT_NOT_FOUND", "s1", started.SessionId), (error.Code, error.RequestId, error.SessionId));
+    }
+
+    private static async Task<T> Scalar<T>(NpgsqlConnection db, string sql, Guid id)
+    {
+        await using var cmd = new NpgsqlCommand(sql, db);
+        cmd.Parameters.AddWithValue("id", id);
+        var value = await cmd.ExecuteScalarAsync();
+        return value is null or DBNull ? default! : (T)value;
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not become true in time.");
+            await Task.Delay(100);
+        }
+    }
+}

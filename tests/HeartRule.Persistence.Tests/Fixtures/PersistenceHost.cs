@@ -1,0 +1,77 @@
+using System.Net.Http.Headers;
+using HeartRule.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HeartRule.Persistence.Tests.Fixtures;
+
+/// <summary>
+/// The Persistence service itself (the same composition as its Program), hosted in the test process on a
+/// random port against a real database and broker. Each host consumes from a queue of its own, so a host
+/// never takes turns meant for another test's database.
+/// </summary>
+public sealed class PersistenceHost : IAsyncDisposable
+{
+    public const string SigningKey = "persistence-tests-signing-key-0123456789abcdef";
+
+    private readonly WebApplication _app;
+    private readonly List<HttpClient> _clients = [];
+
+    private PersistenceHost(WebApplication app, Uri address, string queue)
+    {
+        _app = app;
+        Address = address;
+        Queue = queue;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>The queue this host's turn consumer reads.</summary>
+    public string Queue { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public static async Task<PersistenceHost> StartAsync(string database, string messaging, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var queue = "turn-completed-test-" + Guid.NewGuid().ToString("N")[..10];
+        var values = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:heartrule"] = database,
+            ["ConnectionStrings:messaging"] = messaging,
+            ["Auth:SigningKey"] = SigningKey,
+            ["Persistence:Batch:Queue"] = queue,
+            ["urls"] = "http://127.0.0.1:0",
+            ["environment"] = "Development",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:HeartRule"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) values[key] = value;
+
+        var app = PersistenceApp.Build([.. values.Select(kv => $"--{kv.Key}={kv.Value}")]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new PersistenceHost(app, new Uri(address), queue);
+    }
+
+    public static string Token(string userId) => new DevTokenIssuer(new AuthOptions { SigningKey = SigningKey }).Issue(userId);
+
+    /// <summary>A client signed in as <paramref name="userId"/>, or anonymous when null.</summary>
+    public HttpClient Client(string? userId)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = Address };
+        if (userId is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(userId));
+        _clients.Add(client);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients) client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,91 @@
+using HeartRule.Hosting;
+using HeartRule.Hosting.Testing;
+using Npgsql;
+
+namespace HeartRule.Persistence.Tests.Fixtures;
+
+/// <summary>
+/// One real PostgreSQL and one real RabbitMQ for the whole test run, started by the Hosting runtime (random
+/// ports, throw-away data folder). Each test class takes a database of its own, so classes never see each
+/// other's rows, and the migrations tests start from truly empty databases.
+/// </summary>
+public sealed class Servers : IAsyncLifetime
+{
+    public const string Postgres = "postgres";
+    public const string Messaging = "messaging";
+
+    private DistributedApplication? _app;
+    private readonly Dictionary<string, Task<(PersistenceHost Host, string Database)>> _hosts = [];
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>amqp://… of the broker.</summary>
+    public string MessagingConnectionString => App.GetConnectionString(Messaging)!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create();
+        builder.AddPostgres(Postgres).AddDatabase("heartrule");
+        builder.AddRabbitMQ(Messaging);
+        _app = await builder.BuildAsync();
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts.Values)
+        {
+            if (host.IsCompletedSuccessfully) await host.Result.Host.DisposeAsync();
+        }
+        if (_app is not null) await _app.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A Persistence host on a database of its own, started on first use and shared by the tests that name it
+    /// (hosts take a second or two to start; tests keep apart by using their own user ids and scripts).
+    /// </summary>
+    public Task<(PersistenceHost Host, string Database)> HostAsync(string name, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        lock (_hosts)
+        {
+            if (!_hosts.TryGetValue(name, out var host))
+            {
+                host = StartHostAsync(name, settings);
+                _hosts[name] = host;
+            }
+            return host;
+        }
+    }
+
+    private async Task<(PersistenceHost, string)> StartHostAsync(string name, IReadOnlyDictionary<string, string>? settings)
+    {
+        var database = await CreateDatabaseAsync(name);
+        return (await PersistenceHost.StartAsync(database, MessagingConnectionString, settings), database);
+    }
+
+    /// <summary>A new, empty database; returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)].ToLowerInvariant();
+        var server = new NpgsqlConnectionStringBuilder(App.GetConnectionString(Postgres)) { Database = "postgres", Pooling = false };
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        // Short timeouts: a test that stops the server should see failures quickly, not hang for the defaults.
+        return new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name, Pooling = true, Timeout = 5, CommandTimeout = 15 }.ConnectionString;
+    }
+
+    public Task StopPostgresAsync() => App.StopResourceAsync(Postgres);
+
+    public Task StartPostgresAsync() => App.StartResourceAsync(Postgres);
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServersCollection : ICollectionFixture<Servers>
+{
+    // One collection: the classes run one after another, so stopping PostgreSQL in one never breaks another.
+    public const string Name = "servers";
+}

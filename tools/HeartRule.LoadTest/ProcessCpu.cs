@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace HeartRule.LoadTest;
+
+/// <summary>CPU time of processes and of the whole machine from /proc, to say which process a run's time went to.</summary>
+public sealed record CpuSample(DateTime At, long MachineBusyTicks, long MachineTotalTicks, Dictionary<int, long> ProcessTicks)
+{
+    // USER_HZ is 100 on every Linux this runs on.
+    private const double TicksPerSecond = 100;
+
+    public static CpuSample Take(IEnumerable<int> pids)
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var idle = fields[3] + fields[4];
+        var processes = new Dictionary<int, long>();
+        foreach (var pid in pids)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th.
+                var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                processes[pid] = long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                processes[pid] = 0;
+            }
+        }
+        return new CpuSample(DateTime.UtcNow, fields.Sum() - idle, fields.Sum(), processes);
+    }
+
+    /// <summary>Per process: cores used on average between the two samples (1.0 = one core busy).</summary>
+    public static string Describe(CpuSample from, CpuSample to, IReadOnlyDictionary<int, string> names)
+    {
+        var seconds = (to.At - from.At).TotalSeconds;
+        var machine = (to.MachineBusyTicks - from.MachineBusyTicks) / (double)Math.Max(1, to.MachineTotalTicks - from.MachineTotalTicks);
+        var parts = to.ProcessTicks.Select(p =>
+            $"{names.GetValueOrDefault(p.Key, p.Key.ToString(CultureInfo.InvariantCulture))} {(p.Value - from.ProcessTicks.GetValueOrDefault(p.Key)) / TicksPerSecond / seconds:F2}");
+        return string.Create(CultureInfo.InvariantCulture, $"machine busy {machine * 100:F0}% of {Environment.ProcessorCount} cores; cores used: {string.Join(", ", parts)}");
+    }
+}

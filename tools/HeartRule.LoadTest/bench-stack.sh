@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# An isolated HeartRule stack for the benchmarks in docs/benchmarks.md: its own PostgreSQL, Redis and
+# RabbitMQ (so a run neither disturbs nor is disturbed by a dev stack on the same box), the four services
+# from their Release builds, one or more Gateway nodes, and the SignalR baseline.
+#
+#   bench-stack.sh build                 Release builds of the services and the tools
+#   bench-stack.sh start [GATEWAYS]      infrastructure + services + GATEWAYS gateway nodes (default 1) + baseline
+#   bench-stack.sh pids                  name=pid of every process it started
+#   bench-stack.sh stop                  stops exactly the processes it started (by recorded PID)
+#
+# Ports: PostgreSQL 35432, Redis 36379, RabbitMQ 35672, Persistence 35101, Sessions 35102,
+# ScriptEngine 35103, Gateway nodes 35080, 35081, …, SignalR baseline 35090.
+# Extra environment for the services can be passed through, e.g. Engine__StreamDeltas=false.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BASE=${BENCH_DIR:-/tmp/hr-bench}
+RUN=$BASE/run
+mkdir -p "$RUN"
+
+pidfile() { echo "$RUN/$1.pid"; }
+
+start_bg() { # name dir command...
+  local name=$1 dir=$2; shift 2
+  (cd "$dir" && exec "$@" >"$RUN/$name.log" 2>&1) &
+  echo $! >"$(pidfile "$name")"
+}
+
+wait_http() { # url
+  for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" && return 0; sleep 0.5; done
+  echo "no answer from $1" >&2; return 1
+}
+
+infra() {
+  # PostgreSQL: its own cluster, owned by the postgres user as initdb requires.
+  if [ ! -f "$BASE/pg/data/PG_VERSION" ]; then
+    mkdir -p "$BASE/pg" && chown postgres "$BASE/pg"
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$BASE/pg/data" -U postgres --auth=trust >"$RUN/initdb.log"
+  fi
+  runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$BASE/pg/data" -l "$BASE/pg/pg.log" -w \
+    -o "-p 35432 -k $BASE/pg -h 127.0.0.1 -c max_connections=200" start >/dev/null
+  head -1 "$BASE/pg/data/postmaster.pid" >"$(pidfile postgres)"
+  runuser -u postgres -- psql -h 127.0.0.1 -p 35432 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='heartrule'" | grep -q 1 \
+    || runuser -u postgres -- psql -h 127.0.0.1 -p 35432 -U postgres -c "CREATE DATABASE heartrule" >/dev/null
+
+  mkdir -p "$BASE/redis"
+  start_bg redis "$BASE/redis" redis-server --port 36379 --bind 127.0.0.1 --save "" --appendonly no
+
+  mkdir -p "$BASE/rmq/mnesia" "$BASE/rmq/log"
+  echo "[]." >"$BASE/rmq/plugins"
+  (export HOME=$BASE/rmq RABBITMQ_NODENAME=hrbench@localhost RABBITMQ_NODE_PORT=35672 RABBITMQ_DIST_PORT=35673 \
+      RABBITMQ_MNESIA_BASE=$BASE/rmq/mnesia RABBITMQ_LOG_BASE=$BASE/rmq/log RABBITMQ_ENABLED_PLUGINS_FILE=$BASE/rmq/plugins \
+      RABBITMQ_CONFIG_FILE=$BASE/rmq/rabbitmq
+   start_bg rabbitmq "$BASE/rmq" rabbitmq-server
+   for _ in $(seq 1 120); do rabbitmqctl -q -n hrbench@localhost await_startup >/dev/null 2>&1 && break; sleep 1; done)
+  # rabbitmq-server execs into the Erlang VM, so the recorded PID is the broker's.
+}
+
+service_env() {
+  export ASPNETCORE_ENVIRONMENT=Development
+  export ConnectionStrings__heartrule="Host=127.0.0.1;Port=35432;Username=postgres;Password=bench;Database=heartrule"
+  export ConnectionStrings__redis="127.0.0.1:36379"
+  export ConnectionStrings__messaging="amqp://guest:guest@127.0.0.1:35672/"
+  export services__persistence__http__0="http://127.0.0.1:35101"
+}
+
+service() { # name project port
+  local name=$1 project=$2 port=$3
+  ASPNETCORE_URLS=http://127.0.0.1:$port start_bg "$name" "$ROOT/services/$project" dotnet "bin/Release/net10.0/HeartRule.$project.dll"
+  wait_http "http://127.0.0.1:$port/health"
+}
+
+case "${1:-}" in
+  build)
+    for p in services/Gateway services/Sessions services/ScriptEngine services/Persistence tools/HeartRule.LoadTest tools/HeartRule.SignalRBaseline; do
+      dotnet build "$ROOT/$p" -c Release -nologo -v q
+    done ;;
+  start)
+    gateways=${2:-1}
+    infra
+    service_env
+    service persistence Persistence 35101
+    service scriptengine ScriptEngine 35103
+    service sessions Sessions 35102
+    for i in $(seq 0 $((gateways - 1))); do service "gateway$i" Gateway $((35080 + i)); done
+    ASPNETCORE_URLS=http://127.0.0.1:35090 start_bg signalr "$ROOT/tools/HeartRule.SignalRBaseline" dotnet bin/Release/net10.0/HeartRule.SignalRBaseline.dll
+    wait_http http://127.0.0.1:35090/health
+    "$0" pids ;;
+  pids)
+    for f in "$RUN"/*.pid; do [ -f "$f" ] && echo "$(basename "$f" .pid)=$(cat "$f")"; done ;;
+  stop)
+    # Services first (they drain), then the infrastructure; each by the PID recorded at its start.
+    for name in signalr gateway0 gateway1 gateway2 gateway3 sessions scriptengine persistence redis rabbitmq; do
+      f=$(pidfile "$name"); [ -f "$f" ] || continue
+      pid=$(cat "$f"); kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      rm -f "$f"
+    done
+    if [ -f "$(pidfile postgres)" ]; then
+      runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$BASE/pg/data" -m fast stop >/dev/null || true
+      rm -f "$(pidfile postgres)"
+    fi ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
+esac
