@@ -35,9 +35,10 @@ public sealed class PersistenceHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public static async Task<PersistenceHost> StartAsync(string database, string messaging, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="queue">The turn queue to consume; a new one by default (pass a previous host's to take over its messages).</param>
+    public static async Task<PersistenceHost> StartAsync(string database, string messaging, IReadOnlyDictionary<string, string>? settings = null, string? queue = null)
     {
-        var queue = "turn-completed-test-" + Guid.NewGuid().ToString("N")[..10];
+        queue ??= "turn-completed-test-" + Guid.NewGuid().ToString("N")[..10];
         var values = new Dictionary<string, string>
         {
             ["ConnectionStrings:heartrule"] = database,

@@ -1,0 +1,60 @@
+using Microsoft.Playwright;
+
+namespace HeartRule.IntegrationTests;
+
+/// <summary>The chat page in a real browser (Debian's Chromium), against the real system.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class ChatPageTests(SystemFixture system)
+{
+    [Fact]
+    public async Task A_person_signs_in_picks_the_intake_script_and_talks_it_to_the_end()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            // No sandbox as root; no background traffic on a machine without a network.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(system.GatewayHttp().ToString());
+
+        await page.FillAsync("#user", "web-person");
+        await page.ClickAsync("#signin");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = 15000 });
+        await page.SelectOptionAsync("#script", "intake");
+        await page.ClickAsync("#start");
+
+        var messages = page.Locator("#messages li");
+        await Assertions.Expect(messages.Last).ToHaveTextAsync("What name would you like me to call you?", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#text")).ToBeEnabledAsync();
+
+        await page.FillAsync("#text", "Alex");
+        await page.PressAsync("#text", "Enter");
+        await Assertions.Expect(messages.Last).ToHaveTextAsync("Nice to meet you, Alex. What brings you here today?", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#text")).ToBeEnabledAsync();
+
+        await page.FillAsync("#text", "trouble sleeping");
+        await page.ClickAsync("#send");
+        await Assertions.Expect(messages.Last).ToHaveTextAsync("The session is complete.", new() { Timeout = 15000 });
+
+        var texts = await messages.AllInnerTextsAsync();
+        Assert.Equal(
+        [
+            "Welcome to HeartRule. This is a safe, private space, and we can go at your pace.",
+            "What name would you like me to call you?",
+            "Alex",
+            "Nice to meet you, Alex. What brings you here today?",
+            "trouble sleeping",
+            "Thank you, Alex. We will work on trouble sleeping together.",
+            "The session is complete.",
+        ], texts);
+        Assert.Equal(["assistant", "assistant", "user", "assistant", "user", "assistant"],
+            await messages.EvaluateAllAsync<string[]>("items => items.slice(0, 6).map(li => li.classList[0])"));
+
+        var shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(shots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "chat-intake.png"), FullPage = true });
+    }
+}
