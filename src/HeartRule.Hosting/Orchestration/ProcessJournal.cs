@@ -49,6 +49,7 @@ internal sealed class ProcessJournal
                     throw new DistributedApplicationException(
                         $"Another AppHost (pid {owner.Pid}) is running on {dataRoot}. Stop it first, or give this one other ports and --AppHost:DataDirectory.");
                 }
+                var killed = new List<ProcessIdentity>();
                 foreach (var entry in previous.Processes)
                 {
                     var leftover = new ProcessIdentity(entry.Pid, entry.StartTime);
@@ -61,8 +62,11 @@ internal sealed class ProcessJournal
                         }
                         Native.Signal(entry.Pid, Native.SIGKILL);
                         Native.SignalGroup(entry.Pid, Native.SIGKILL);
+                        killed.Add(leftover);
                     }
                 }
+                // Their ports must be free again before this run binds them.
+                SpinWait.SpinUntil(() => killed.All(p => !p.IsAlive), TimeSpan.FromSeconds(5));
             }
         }
         var journal = new ProcessJournal(file, self);
