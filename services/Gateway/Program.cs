@@ -1,6 +1,7 @@
 using HeartRule.Gateway;
 using HeartRule.Gateway.Auth;
 using HeartRule.Gateway.Connections;
+using HeartRule.Gateway.Routing;
 
 // The pages are copied into the build output; serve them from there, wherever the process was started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -24,5 +25,10 @@ app.MapDefaultEndpoints();
 if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
 app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context)).RequireAuthorization();
 app.MapReverseProxy();
-app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<WebSocketEndpoint>().CloseAllForRestart);
+app.Lifetime.ApplicationStopping.Register(() =>
+{
+    app.Services.GetRequiredService<WebSocketEndpoint>().CloseAllForRestart();
+    // Bounded: a Redis that is gone too must not hold the shutdown; the routes' leases lapse anyway.
+    app.Services.GetRequiredService<LocalSubscriptions>().ReleaseAllAsync().Wait(TimeSpan.FromSeconds(3));
+});
 app.Run();

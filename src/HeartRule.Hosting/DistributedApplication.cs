@@ -86,6 +86,12 @@ public sealed class DistributedApplication : IAsyncDisposable, IDisposable
         {
             // Ctrl+C, SIGTERM, or the caller: time to stop.
         }
+        catch (DistributedApplicationException e)
+        {
+            // Could not even begin (another AppHost on this data, the dashboard's port taken): say why, plainly.
+            _logger.LogError("{Message}", e.Message);
+            Environment.ExitCode = 1;
+        }
         finally
         {
             _context.Console.WriteBanner("Stopping...");
@@ -115,7 +121,14 @@ public sealed class DistributedApplication : IAsyncDisposable, IDisposable
             _orchestrator = new Orchestrator(_context, _journal);
             AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
 
-            await _host.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _host.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new DistributedApplicationException($"The dashboard cannot listen: {e.Message.TrimEnd('.')}. Choose another port with --Ports:dashboard=<port>.", e);
+            }
             _hostStarted = true;
             DashboardUrl = ReadDashboardUrl();
             if (_context.Options.WriteResourceOutputToConsole)

@@ -50,6 +50,8 @@ internal sealed class DistributedApplicationBuilder : IDistributedApplicationBui
             });
         }
         _host.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // Start failures are reported once, by us, with what to do about them.
+        _host.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (options.IsTesting)
         {
             // A test process must keep its own signal handling; the test disposes the application.

@@ -111,7 +111,13 @@ public sealed class HeartRuleClient : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 var result = await _socket.ReceiveAsync(buffer, _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close) break;
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    // Complete the closing handshake, so the server can let go of the connection at once.
+                    if (_socket.State == WebSocketState.CloseReceived)
+                        await _socket.CloseOutputAsync(result.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    break;
+                }
                 message.Write(buffer, 0, result.Count);
                 if (!result.EndOfMessage) continue;
                 var parsed = ProtocolJson.Parse(message.GetBuffer().AsSpan(0, (int)message.Length));

@@ -27,7 +27,7 @@ start_bg() { # name dir command...
 }
 
 wait_http() { # url
-  for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" && return 0; sleep 0.5; done
+  for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done
   echo "no answer from $1" >&2; return 1
 }
 
@@ -51,8 +51,8 @@ infra() {
   (export HOME=$BASE/rmq RABBITMQ_NODENAME=hrbench@localhost RABBITMQ_NODE_PORT=35672 RABBITMQ_DIST_PORT=35673 \
       RABBITMQ_MNESIA_BASE=$BASE/rmq/mnesia RABBITMQ_LOG_BASE=$BASE/rmq/log RABBITMQ_ENABLED_PLUGINS_FILE=$BASE/rmq/plugins \
       RABBITMQ_CONFIG_FILE=$BASE/rmq/rabbitmq
-   start_bg rabbitmq "$BASE/rmq" rabbitmq-server
-   for _ in $(seq 1 120); do rabbitmqctl -q -n hrbench@localhost await_startup >/dev/null 2>&1 && break; sleep 1; done)
+   start_bg rabbitmq "$BASE/rmq" /usr/lib/rabbitmq/bin/rabbitmq-server
+   for _ in $(seq 1 120); do /usr/lib/rabbitmq/bin/rabbitmqctl -q -n hrbench@localhost await_startup >/dev/null 2>&1 && break; sleep 1; done)
   # rabbitmq-server execs into the Erlang VM, so the recorded PID is the broker's.
 }
 

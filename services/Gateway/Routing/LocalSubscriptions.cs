@@ -42,6 +42,15 @@ public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, ILogg
         if (last) await routes.ReleaseAsync(sessionId);
     }
 
+    /// <summary>On shutdown: take this node out of every session's route at once, before its sockets finish closing.</summary>
+    public async Task ReleaseAllAsync()
+    {
+        foreach (var sessionId in _bySession.Keys.ToList())
+        {
+            await routes.ReleaseAsync(sessionId);
+        }
+    }
+
     public async Task DeliverAsync(Guid sessionId, IReadOnlyList<RoutedFrame> frames, CancellationToken ct)
     {
         if (!_bySession.TryGetValue(sessionId, out var subscriptions)) return;

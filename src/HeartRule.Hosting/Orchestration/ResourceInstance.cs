@@ -223,7 +223,8 @@ internal sealed class ResourceInstance
                 using (var monitoring = CancellationTokenSource.CreateLinkedTokenSource(stop))
                 {
                     var monitor = MonitorHealthAsync(main, monitoring.Token);
-                    _exitCode = await main.Exited.WaitAsync(stop).ConfigureAwait(false);
+                    var code = await main.Exited.WaitAsync(stop).ConfigureAwait(false);
+                    Update(() => _exitCode = code);
                     await monitoring.CancelAsync().ConfigureAwait(false);
                     await monitor.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
                 }
@@ -295,8 +296,13 @@ internal sealed class ResourceInstance
         {
             throw new DistributedApplicationException($"{_driver.Resource} has no process to start.");
         }
-        _startedAt = DateTimeOffset.Now;
-        SetState(ResourceState.Running, HealthStatus.Unknown, null);
+        Update(() =>
+        {
+            _startedAt = DateTimeOffset.Now;
+            _state = ResourceState.Running;
+            _health = HealthStatus.Unknown;
+            _message = null;
+        });
         return main;
     }
 

@@ -88,6 +88,7 @@ function render(resources) {
 function select(name, replica, displayName) {
   if (source) source.close();
   selected = { name, replica };
+  history.replaceState(null, "", `#logs/${encodeURIComponent(name)}/${replica}`);
   consoleSection.hidden = false;
   consoleTitle.textContent = displayName + " — console";
   consoleOutput.replaceChildren();
@@ -105,6 +106,7 @@ document.getElementById("console-close").addEventListener("click", () => {
   if (source) source.close();
   source = null;
   selected = null;
+  history.replaceState(null, "", location.pathname);
   consoleSection.hidden = true;
 });
 
@@ -117,6 +119,10 @@ async function refresh() {
     statusLabel.textContent = "AppHost not reachable";
   }
 }
+
+// #logs/<resource>/<replica> opens that console directly (a link to share, or to bookmark).
+const opened = /^#logs\/([^/]+)\/(\d+)$/.exec(location.hash);
+if (opened) select(decodeURIComponent(opened[1]), Number(opened[2]), decodeURIComponent(opened[1]));
 
 refresh();
 setInterval(refresh, 1000);
