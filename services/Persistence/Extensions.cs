@@ -55,6 +55,10 @@ public static class Extensions
                 if (batch.Queue is { } queue) e.Name = queue;
             }));
 
+        // On shutdown, a batch waiting for an unreachable database is cancelled after a moment and goes back to the
+        // queue (unacknowledged) instead of holding the stop for the whole stop timeout.
+        builder.Services.PostConfigure<MassTransitHostOptions>(o => o.ConsumerStopTimeout ??= TimeSpan.FromSeconds(5));
+
         builder.AddHeartRuleAuthentication();
         builder.Services.AddHeartRuleProblems(o => o.ExceptionMappers.Add(ex =>
             DatabaseErrors.IsTransient(ex) ? (ErrorCodes.ServiceUnavailable, "The database is not reachable right now.") : null));

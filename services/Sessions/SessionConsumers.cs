@@ -3,14 +3,25 @@ using MassTransit;
 
 namespace HeartRule.Sessions;
 
-public sealed class StartSessionConsumer(TurnProcessor processor) : IConsumer<StartSession>
+public sealed class StartSessionConsumer(TurnProcessor processor, ILogger<StartSessionConsumer> logger) : IConsumer<StartSession>
 {
-    public Task Consume(ConsumeContext<StartSession> context) => processor.StartAsync(context.Message, context.CancellationToken);
+    public async Task Consume(ConsumeContext<StartSession> context)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["sessionId"] = context.Message.SessionId, ["messageId"] = context.MessageId });
+        await processor.StartAsync(context.Message, context.CancellationToken);
+    }
 }
 
-public sealed class SubmitInputConsumer(TurnProcessor processor) : IConsumer<SubmitInput>
+public sealed class SubmitInputConsumer(TurnProcessor processor, ILogger<SubmitInputConsumer> logger) : IConsumer<SubmitInput>
 {
-    public Task Consume(ConsumeContext<SubmitInput> context) => processor.SubmitAsync(context.Message, context.GetRetryAttempt(), context.CancellationToken);
+    public async Task Consume(ConsumeContext<SubmitInput> context)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["sessionId"] = context.Message.SessionId, ["messageId"] = context.MessageId, ["clientMessageId"] = context.Message.ClientMessageId,
+        });
+        await processor.SubmitAsync(context.Message, context.GetRetryAttempt(), context.CancellationToken);
+    }
 }
 
 public sealed class SessionDeletedConsumer(TurnProcessor processor) : IConsumer<SessionDeleted>

@@ -18,7 +18,7 @@ public sealed class TurnCompletedConsumer(TurnWriter writer, ILogger<TurnComplet
         {
             await TransientRetry.RunAsync(c => writer.WriteAsync(turns, c), logger, $"Storing {turns.Count} turns", context.CancellationToken);
         }
-        catch (Exception ex) when (!DatabaseErrors.IsTransient(ex) && turns.Count > 1)
+        catch (Exception ex) when (turns.Count > 1 && IsPermanent(ex, context.CancellationToken))
         {
             // One bad turn must not hold back the others: store each in its own transaction, then fault the batch
             // (to the error queue) for the bad ones. Replaying the batch later rewrites nothing that is stored.
@@ -30,7 +30,7 @@ public sealed class TurnCompletedConsumer(TurnWriter writer, ILogger<TurnComplet
                 {
                     await TransientRetry.RunAsync(c => writer.WriteAsync(turn, c), logger, $"Storing turn {turn.Turn} of {turn.SessionId}", context.CancellationToken);
                 }
-                catch (Exception one) when (!DatabaseErrors.IsTransient(one))
+                catch (Exception one) when (IsPermanent(one, context.CancellationToken))
                 {
                     logger.LogError(one, "Turn {Turn} of session {SessionId} cannot be stored", turn.Turn, turn.SessionId);
                     failures.Add(one);
@@ -40,4 +40,11 @@ public sealed class TurnCompletedConsumer(TurnWriter writer, ILogger<TurnComplet
         }
         logger.LogDebug("Stored {Count} turns", turns.Count);
     }
+
+    /// <summary>
+    /// A failure that retrying will not fix. Cancellation is not one: it means the service is stopping, and the
+    /// batch must go back to the queue (for this or another instance), never to the error queue.
+    /// </summary>
+    private static bool IsPermanent(Exception exception, CancellationToken ct) =>
+        !ct.IsCancellationRequested && exception is not OperationCanceledException && !DatabaseErrors.IsTransient(exception);
 }
