@@ -4,17 +4,26 @@ const state = { token: null, socket: null, sessionId: null, lastSeq: 0, pending:
 
 function setStatus(text) { $("status").textContent = text; }
 
-const streaming = new Map(); // messageId → the bubble being streamed
+// Deltas may arrive out of order (they are not sequenced): pieces are placed by index, and deltas of a
+// message that is already final or discarded are ignored.
+const streaming = new Map(); // messageId → { li, parts }
+const settled = new Set(); // messageIds that are final or discarded
 
 function addMessage(role, text, extra = "", messageId = null) {
   // The final message replaces its streamed draft, in sequence order (after the echo of the user's input).
-  if (messageId && streaming.has(messageId)) { streaming.get(messageId).remove(); streaming.delete(messageId); }
+  if (messageId) settle(messageId);
   const li = document.createElement("li");
   li.className = `${role} ${extra}`.trim();
   li.textContent = role === "user" && text === "" ? "(next)" : text;
   if (role === "user" && text === "") li.classList.add("empty");
   $("messages").append(li);
   li.scrollIntoView({ block: "end" });
+}
+
+function settle(messageId) {
+  settled.add(messageId);
+  streaming.get(messageId)?.li.remove();
+  streaming.delete(messageId);
 }
 
 function setComposer(enabled) {
@@ -69,11 +78,18 @@ function onFrame(frame) {
       $("messages").replaceChildren();
       break;
     case "message.delta": {
-      let li = streaming.get(frame.messageId);
-      if (frame.discarded) { li?.remove(); streaming.delete(frame.messageId); break; }
-      if (!li) { li = document.createElement("li"); li.className = "assistant streaming"; $("messages").append(li); streaming.set(frame.messageId, li); }
-      li.textContent += frame.text;
-      li.scrollIntoView({ block: "end" });
+      if (settled.has(frame.messageId)) break;
+      if (frame.discarded) { settle(frame.messageId); break; }
+      let draft = streaming.get(frame.messageId);
+      if (!draft) {
+        draft = { li: document.createElement("li"), parts: [] };
+        draft.li.className = "assistant streaming";
+        $("messages").append(draft.li);
+        streaming.set(frame.messageId, draft);
+      }
+      draft.parts[frame.index] = frame.text;
+      draft.li.textContent = draft.parts.join("");
+      draft.li.scrollIntoView({ block: "end" });
       break;
     }
     case "message":

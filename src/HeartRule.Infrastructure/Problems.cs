@@ -75,9 +75,15 @@ public static class Problems
         };
     }
 
-    /// <summary>An error that travelled on the bus (e.g. a turn's LLM timeout), in the same shape as an HTTP problem.</summary>
-    public static HeartRuleProblem FromErrorInfo(ErrorInfo error, string? scriptId, Guid? sessionId, JsonElement? position, DateTimeOffset time) =>
-        Create(error.Code, error.Message, null, scriptId, sessionId, position, time: time) with { Instance = null };
+    /// <summary>
+    /// An error that travelled on the bus (e.g. a stored turn's LLM timeout), in the same shape as an HTTP problem.
+    /// It happened in an earlier request, so the current trace id would mislead: the context has none.
+    /// </summary>
+    public static HeartRuleProblem FromErrorInfo(ErrorInfo error, string? scriptId, Guid? sessionId, JsonElement? position, DateTimeOffset time)
+    {
+        var problem = Create(error.Code, error.Message, null, scriptId, sessionId, position, time: time);
+        return problem with { Context = problem.Context with { TraceId = null } };
+    }
 
     /// <summary>A minimal-API result that writes the problem with its status and content type.</summary>
     public static IResult Result(HeartRuleProblem problem) => new ProblemResult(problem);

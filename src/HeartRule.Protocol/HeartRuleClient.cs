@@ -24,7 +24,9 @@ public sealed class HeartRuleClient : IAsyncDisposable
     /// <summary>Frames received, in order. Completes when the socket closes.</summary>
     public ChannelReader<Frame> Frames => _incoming.Reader;
 
-    public static async Task<HeartRuleClient> ConnectAsync(Uri uri, string? accessToken, string? origin = null, CancellationToken ct = default, Action<ClientWebSocketOptions>? configure = null)
+    /// <param name="keepAlive">Send a <c>ping</c> frame this often, so the server's idle timeout never closes a quiet but live client.</param>
+    public static async Task<HeartRuleClient> ConnectAsync(Uri uri, string? accessToken, string? origin = null, CancellationToken ct = default,
+        Action<ClientWebSocketOptions>? configure = null, TimeSpan? keepAlive = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(ProtocolJson.SubProtocol);
@@ -42,6 +44,7 @@ public sealed class HeartRuleClient : IAsyncDisposable
         }
         var client = new HeartRuleClient(socket);
         client._receiveLoop = Task.Run(client.ReceiveLoopAsync);
+        if (keepAlive is { } interval) _ = Task.Run(() => client.KeepAliveLoopAsync(interval));
         return client;
     }
 
@@ -99,6 +102,22 @@ public sealed class HeartRuleClient : IAsyncDisposable
             {
                 // The peer went away first; nothing left to close.
             }
+        }
+    }
+
+    private async Task KeepAliveLoopAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token) && _socket.State == WebSocketState.Open)
+            {
+                await SendAsync(new PingFrame(), _stop.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection ended.
         }
     }
 

@@ -46,10 +46,29 @@ public sealed class ProcessJournalTests : IDisposable
         Assert.True(identity.IsAlive);
     }
 
-    private void WriteJournal(ProcessIdentity owner, ProcessIdentity process)
+    [Fact]
+    public void Data_folders_of_killed_test_runs_are_swept_but_live_ones_kept()
     {
-        Directory.CreateDirectory(_data);
-        File.WriteAllText(Path.Combine(_data, ".apphost-processes.json"), JsonSerializer.Serialize(new
+        var running = ProcessTree.Identify(_leftover.Id)!.Value;
+        var abandoned = Path.Combine(_data, "abandoned");
+        var live = Path.Combine(_data, "live");
+        WriteJournal(owner: new ProcessIdentity(int.MaxValue - 1, 1), running, abandoned);
+        using var other = Process.Start("sleep", "60");
+        WriteJournal(owner: ProcessTree.Identify(other.Id)!.Value, running, live);
+
+        ProcessJournal.SweepAbandoned(_data, TimeSpan.FromMinutes(10));
+
+        Assert.False(Directory.Exists(abandoned));
+        Assert.True(_leftover.WaitForExit(5000), "what the abandoned run left should have been killed");
+        Assert.True(Directory.Exists(live));
+        other.Kill();
+    }
+
+    private void WriteJournal(ProcessIdentity owner, ProcessIdentity process, string? folder = null)
+    {
+        folder ??= _data;
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ".apphost-processes.json"), JsonSerializer.Serialize(new
         {
             OwnerPid = owner.Pid,
             OwnerStartTime = owner.StartTime,

@@ -14,7 +14,7 @@ namespace HeartRule.IntegrationTests;
 public sealed class SystemFixture : IAsyncLifetime
 {
     /// <summary>Short enough for a test to watch it happen; every other test keeps its sockets busy.</summary>
-    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(8);
     public const int MaxConnectionsPerUser = 6;
     public static readonly TimeSpan LlmLatency = TimeSpan.FromMilliseconds(300);
 
@@ -53,8 +53,9 @@ public sealed class SystemFixture : IAsyncLifetime
         return body.GetProperty("accessToken").GetString()!;
     }
 
-    public async Task<HeartRuleClient> ConnectAsync(string userId, int node = 0) =>
-        await HeartRuleClient.ConnectAsync(GatewayWs(node), await TokenAsync(userId, node));
+    /// <summary>A client that pings now and then (as real ones do), unless <paramref name="silent"/>.</summary>
+    public async Task<HeartRuleClient> ConnectAsync(string userId, int node = 0, bool silent = false) =>
+        await HeartRuleClient.ConnectAsync(GatewayWs(node), await TokenAsync(userId, node), keepAlive: silent ? null : IdleTimeout / 4);
 
     public async Task DisposeAsync()
     {

@@ -32,6 +32,13 @@ public sealed class ApiDocsTests(Servers servers) : IAsyncLifetime
         Assert.DoesNotContain(paths, p => p.StartsWith("/internal", StringComparison.Ordinal) || p.StartsWith("/health", StringComparison.Ordinal));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("HeartRuleProblem", out _));
+        var codes = document.GetProperty("components").GetProperty("schemas").GetProperty("HeartRuleProblem")
+            .GetProperty("properties").GetProperty("code").GetProperty("enum").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Equal(HeartRule.Contracts.ErrorCodes.All.Keys.Order(StringComparer.Ordinal), codes);
+        Assert.Contains("| SESSION_NOT_FOUND | 404 | session |", document.GetProperty("info").GetProperty("description").GetString());
+        // The records' XML comments describe their members.
+        Assert.Contains("The whole script", document.GetProperty("components").GetProperty("schemas").GetProperty("ScriptUpload")
+            .GetProperty("properties").GetProperty("yaml").GetProperty("description").GetString());
         var notFound = document.GetProperty("paths").GetProperty("/api/scripts/{id}").GetProperty("get").GetProperty("responses").GetProperty("404");
         Assert.True(notFound.GetProperty("content").TryGetProperty("application/problem+json", out _));
     }

@@ -1,9 +1,13 @@
+using System.IdentityModel.Tokens.Jwt;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
 using HeartRule.Persistence.Tests.Fixtures;
 using HeartRule.Persistence.Turns;
+using Microsoft.IdentityModel.Tokens;
 using static HeartRule.Persistence.Tests.Fixtures.ProblemAssert;
 
 namespace HeartRule.Persistence.Tests;
@@ -48,6 +52,18 @@ public sealed class ProblemsTests(Servers servers) : IAsyncLifetime
             Assert.Contains(words, problem.GetProperty("detail").GetString());
             Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
         }
+    }
+
+    [Fact]
+    public async Task A_valid_token_without_a_subject_is_forbidden()
+    {
+        var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(PersistenceHost.SigningKey)), SecurityAlgorithms.HmacSha256);
+        var token = new JwtSecurityTokenHandler().WriteToken(new JwtSecurityToken(
+            "heartrule", "heartrule", [new Claim("name", "nobody")], DateTime.UtcNow, DateTime.UtcNow.AddMinutes(5), credentials));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/sessions");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        await IsProblemAsync(await _host.Client(null).SendAsync(request), ErrorCodes.Forbidden);
     }
 
     [Fact]

@@ -163,6 +163,8 @@ public sealed class SessionsApiTests(Servers servers) : IAsyncLifetime
         Assert.Equal(id, error.GetProperty("context").GetProperty("sessionId").GetGuid());
         Assert.Equal("intake", error.GetProperty("context").GetProperty("scriptId").GetString());
         Assert.Equal("ask_1", error.GetProperty("context").GetProperty("position").GetProperty("actionId").GetString());
+        // It happened in an earlier turn: this request's trace would point the wrong way.
+        Assert.Equal(JsonValueKind.Null, error.GetProperty("context").GetProperty("traceId").ValueKind);
         Assert.Equal("error", session.GetProperty("executionStatus").GetString());
     }
 

@@ -12,7 +12,7 @@ public static class IdleCommand
     public static async Task<int> RunAsync(CommandLine args)
     {
         var target = args.String("target", "heartrule");
-        var urls = args.String("urls", "http://127.0.0.1:35080");
+        var urls = args.String("urls", "http://127.0.0.1:28080");
         var sources = args.String("sources", "127.0.0.2-127.0.0.9");
         var total = args.Int("connections", 1000);
         var workers = args.Int("workers", Math.Max(1, (int)Math.Ceiling(total / 7500.0)));
@@ -28,6 +28,7 @@ public static class IdleCommand
         _ = Loopback.ParseSources(sources.Split(','));
 
         var before = pids.Select(ProcessMemory.Read).ToList();
+        var liveBefore = await LiveAsync(pids);
         Console.WriteLine($"idle: {total} {target} connections to {urls} from {sources}, {workers} worker process(es)");
         foreach (var m in before) Console.WriteLine($"  before: {Describe(m)}");
 
@@ -71,13 +72,15 @@ public static class IdleCommand
                 await Task.Delay(TimeSpan.FromSeconds(5));
             } while (holdClock.Elapsed < hold);
             var held = Sum(children);
+            // After the RSS readings: the probe's full GC would shrink them.
+            var liveAfter = await LiveAsync(pids);
 
             foreach (var child in children) await child.StopAsync();
             await Task.WhenAll(children.Select(c => c.Done));
             await Task.Delay(TimeSpan.FromSeconds(5));
             var afterClose = pids.Select(ProcessMemory.Read).ToList();
 
-            Report(label, total, held, connectSeconds, before, samples[^1], afterClose);
+            Report(label, total, held, connectSeconds, before, samples[^1], afterClose, liveBefore, liveAfter);
             return held.Held >= total && held.Failed == 0 ? 0 : 1;
         }
         finally
@@ -90,6 +93,16 @@ public static class IdleCommand
         }
     }
 
+    private static async Task<List<long?>> LiveAsync(IEnumerable<int> pids)
+    {
+        var result = new List<long?>();
+        foreach (var pid in pids) result.Add(await GcProbe.LiveBytesAsync(pid));
+        return result;
+    }
+
+    private static string Live(long? before, long? after, int n) =>
+        before is { } b && after is { } a ? ((a - b) / 1024.0 / n).ToString("F2", CultureInfo.InvariantCulture) : "—";
+
     private static WorkerStatus Sum(IEnumerable<WorkerProcess> workers) =>
         workers.Select(w => w.Status).Aggregate(new WorkerStatus(0, 0, 0), (a, b) => new WorkerStatus(a.Connected + b.Connected, a.Failed + b.Failed, a.Closed + b.Closed));
 
@@ -97,12 +110,12 @@ public static class IdleCommand
         $"pid {m.Pid} rss {m.RssKiB / 1024.0:F1} MiB anon {m.RssAnonKiB / 1024.0:F1} MiB gc {m.GcHeapKiB / 1024.0:F1} MiB fds {m.OpenFiles} threads {m.Threads}";
 
     private static void Report(string label, int total, WorkerStatus held, double connectSeconds,
-        List<ProcessMemory> before, List<ProcessMemory> after, List<ProcessMemory> afterClose)
+        List<ProcessMemory> before, List<ProcessMemory> after, List<ProcessMemory> afterClose, List<long?> liveBefore, List<long?> liveAfter)
     {
         Console.WriteLine();
         Console.WriteLine($"RESULT idle {label}: requested {total}, held {held.Held} at the end of the hold, failed {held.Failed}, dropped {held.Closed}; opened at {held.Connected / connectSeconds:F0}/s");
-        Console.WriteLine("| server pid | sockets (fds Δ) | RSS before → after (MiB) | RSS/conn (KiB) | anon/conn (KiB) | GC heap/conn (KiB) | RSS after close (MiB) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| server pid | sockets (fds Δ) | RSS before → after (MiB) | RSS/conn (KiB) | anon/conn (KiB) | GC heap/conn (KiB) | live managed/conn after full GC (KiB) | RSS after close (MiB) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         long dRss = 0, dAnon = 0, dGc = 0, sockets = 0;
         for (var i = 0; i < before.Count; i++)
         {
@@ -113,12 +126,12 @@ public static class IdleCommand
             dAnon += a.RssAnonKiB - b.RssAnonKiB;
             dGc += a.GcHeapKiB - b.GcHeapKiB;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {b.Pid} | {n} | {b.RssKiB / 1024.0:F0} → {a.RssKiB / 1024.0:F0} | {(a.RssKiB - b.RssKiB) / (double)n:F2} | {(a.RssAnonKiB - b.RssAnonKiB) / (double)n:F2} | {(a.GcHeapKiB - b.GcHeapKiB) / (double)n:F2} | {c.RssKiB / 1024.0:F0} |"));
+                $"| {b.Pid} | {n} | {b.RssKiB / 1024.0:F0} → {a.RssKiB / 1024.0:F0} | {(a.RssKiB - b.RssKiB) / (double)n:F2} | {(a.RssAnonKiB - b.RssAnonKiB) / (double)n:F2} | {(a.GcHeapKiB - b.GcHeapKiB) / (double)n:F2} | {Live(liveBefore[i], liveAfter[i], n)} | {c.RssKiB / 1024.0:F0} |"));
         }
         if (before.Count > 1)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| all | {sockets} | | {dRss / (double)sockets:F2} | {dAnon / (double)sockets:F2} | {dGc / (double)sockets:F2} | |"));
+                $"| all | {sockets} | | {dRss / (double)sockets:F2} | {dAnon / (double)sockets:F2} | {dGc / (double)sockets:F2} | | |"));
         }
     }
 }

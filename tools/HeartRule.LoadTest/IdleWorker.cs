@@ -10,7 +10,7 @@ public static class IdleWorker
     public static async Task<int> RunAsync(CommandLine args)
     {
         var target = Targets.Parse(args.String("target", "heartrule"));
-        var servers = args.List("urls", "http://127.0.0.1:35080").Select(Loopback.RequireLoopback).ToList();
+        var servers = args.List("urls", "http://127.0.0.1:28080").Select(Loopback.RequireLoopback).ToList();
         var sources = Loopback.ParseSources(args.List("sources", "127.0.0.2-127.0.0.9"));
         var first = args.Int("first", 0);
         var count = args.Int("count", 1000);

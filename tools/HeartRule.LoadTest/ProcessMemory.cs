@@ -26,7 +26,7 @@ public sealed record ProcessMemory(int Pid, long RssKiB, long RssAnonKiB, long G
     }
 
     private static long KiB(string line) =>
-        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     private static long GcHeap(int pid)
     {

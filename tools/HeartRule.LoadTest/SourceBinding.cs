@@ -10,6 +10,7 @@ namespace HeartRule.LoadTest;
 public static class SourceBinding
 {
     // Linux: let connect() pick the port, so a source port can be reused towards another destination.
+    private const int SolIp = 0;
     private const int IpBindAddressNoPort = 24;
 
     public static HttpMessageInvoker CreateInvoker(IReadOnlyList<IPAddress> sources)
@@ -30,7 +31,7 @@ public static class SourceBinding
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
-                    if (OperatingSystem.IsLinux()) socket.SetSocketOption(SocketOptionLevel.IP, (SocketOptionName)IpBindAddressNoPort, 1);
+                    if (OperatingSystem.IsLinux()) socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
                     socket.Bind(new IPEndPoint(source, 0));
                     await socket.ConnectAsync(new IPEndPoint(target, endpoint.Port), ct);
                     return new NetworkStream(socket, ownsSocket: true);

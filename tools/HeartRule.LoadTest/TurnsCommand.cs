@@ -18,7 +18,7 @@ public static class TurnsCommand
 
     public static async Task<int> RunAsync(CommandLine args)
     {
-        var servers = args.List("urls", "http://127.0.0.1:35080").Select(Loopback.RequireLoopback).ToList();
+        var servers = args.List("urls", "http://127.0.0.1:28080").Select(Loopback.RequireLoopback).ToList();
         var sources = Loopback.ParseSources(args.List("sources", "127.0.0.2-127.0.0.9"));
         var conversations = args.Int("conversations", 200);
         var rate = args.Double("rate", 50);
@@ -51,7 +51,7 @@ public static class TurnsCommand
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                if (Interlocked.Increment(ref setupErrors) <= 3) Console.WriteLine($"  setup error: {ex.GetType().Name}: {ex.Message}");
+                if (Interlocked.Increment(ref setupErrors) <= 3) Console.WriteLine($"  setup error: {ex.GetType().Name}: {ex.Message} {ex.InnerException?.Message}");
             }
         });
         Console.WriteLine($"  {all.Count} conversations ready in {clock.Elapsed.TotalSeconds:F1}s ({setupErrors} failed)");

@@ -5,11 +5,13 @@
 #
 #   bench-stack.sh build                 Release builds of the services and the tools
 #   bench-stack.sh start [GATEWAYS]      infrastructure + services + GATEWAYS gateway nodes (default 1) + baseline
+#   bench-stack.sh gateway I             restarts gateway node I (its environment passes through, e.g. DOTNET_gcServer=0)
 #   bench-stack.sh pids                  name=pid of every process it started
 #   bench-stack.sh stop                  stops exactly the processes it started (by recorded PID)
 #
-# Ports: PostgreSQL 35432, Redis 36379, RabbitMQ 35672, Persistence 35101, Sessions 35102,
-# ScriptEngine 35103, Gateway nodes 35080, 35081, …, SignalR baseline 35090.
+# Ports: PostgreSQL 28432, Redis 28379, RabbitMQ 28672, Persistence 28101, Sessions 28102,
+# ScriptEngine 28103, Gateway nodes 28080, 28081, …, SignalR baseline 28090: below the ephemeral port range
+# (32768–60999), so no client socket of a large run can hold one of them when a server starts.
 # Extra environment for the services can be passed through, e.g. Engine__StreamDeltas=false.
 set -euo pipefail
 
@@ -38,30 +40,38 @@ infra() {
     runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$BASE/pg/data" -U postgres --auth=trust >"$RUN/initdb.log"
   fi
   runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$BASE/pg/data" -l "$BASE/pg/pg.log" -w \
-    -o "-p 35432 -k $BASE/pg -h 127.0.0.1 -c max_connections=200" start >/dev/null
+    -o "-p 28432 -k $BASE/pg -h 127.0.0.1 -c max_connections=200" start >/dev/null
   head -1 "$BASE/pg/data/postmaster.pid" >"$(pidfile postgres)"
-  runuser -u postgres -- psql -h 127.0.0.1 -p 35432 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='heartrule'" | grep -q 1 \
-    || runuser -u postgres -- psql -h 127.0.0.1 -p 35432 -U postgres -c "CREATE DATABASE heartrule" >/dev/null
+  runuser -u postgres -- psql -h 127.0.0.1 -p 28432 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='heartrule'" | grep -q 1 \
+    || runuser -u postgres -- psql -h 127.0.0.1 -p 28432 -U postgres -c "CREATE DATABASE heartrule" >/dev/null
 
   mkdir -p "$BASE/redis"
-  start_bg redis "$BASE/redis" redis-server --port 36379 --bind 127.0.0.1 --save "" --appendonly no
+  start_bg redis "$BASE/redis" redis-server --port 28379 --bind 127.0.0.1 --save "" --appendonly no
 
   mkdir -p "$BASE/rmq/mnesia" "$BASE/rmq/log"
   echo "[]." >"$BASE/rmq/plugins"
-  (export HOME=$BASE/rmq RABBITMQ_NODENAME=hrbench@localhost RABBITMQ_NODE_PORT=35672 RABBITMQ_DIST_PORT=35673 \
+  (export HOME=$BASE/rmq RABBITMQ_NODENAME=hrbench@localhost RABBITMQ_NODE_PORT=28672 RABBITMQ_DIST_PORT=28673 \
       RABBITMQ_MNESIA_BASE=$BASE/rmq/mnesia RABBITMQ_LOG_BASE=$BASE/rmq/log RABBITMQ_ENABLED_PLUGINS_FILE=$BASE/rmq/plugins \
       RABBITMQ_CONFIG_FILE=$BASE/rmq/rabbitmq
    start_bg rabbitmq "$BASE/rmq" /usr/lib/rabbitmq/bin/rabbitmq-server
-   for _ in $(seq 1 120); do /usr/lib/rabbitmq/bin/rabbitmqctl -q -n hrbench@localhost await_startup >/dev/null 2>&1 && break; sleep 1; done)
+   for _ in $(seq 1 60); do
+     kill -0 "$(cat "$(pidfile rabbitmq)")" 2>/dev/null || { echo "RabbitMQ did not start: $RUN/rabbitmq.log" >&2; exit 1; }
+     /usr/lib/rabbitmq/bin/rabbitmqctl -q -n hrbench@localhost await_startup >/dev/null 2>&1 && break; sleep 1
+   done)
   # rabbitmq-server execs into the Erlang VM, so the recorded PID is the broker's.
 }
 
 service_env() {
   export ASPNETCORE_ENVIRONMENT=Development
-  export ConnectionStrings__heartrule="Host=127.0.0.1;Port=35432;Username=postgres;Password=bench;Database=heartrule"
-  export ConnectionStrings__redis="127.0.0.1:36379"
-  export ConnectionStrings__messaging="amqp://guest:guest@127.0.0.1:35672/"
-  export services__persistence__http__0="http://127.0.0.1:35101"
+  export ConnectionStrings__heartrule="Host=127.0.0.1;Port=28432;Username=postgres;Password=bench;Database=heartrule"
+  export ConnectionStrings__redis="127.0.0.1:28379"
+  export ConnectionStrings__messaging="amqp://guest:guest@127.0.0.1:28672/"
+  export services__persistence__http__0="http://127.0.0.1:28101"
+}
+
+probe_env() {
+  # Lets the load tool read live managed memory after a full GC (tools/HeartRule.GcProbe); costs a 200 ms file poll.
+  export DOTNET_STARTUP_HOOKS=$ROOT/tools/HeartRule.GcProbe/bin/Release/net10.0/HeartRule.GcProbe.dll GC_PROBE_DIR=$RUN
 }
 
 service() { # name project port
@@ -72,20 +82,36 @@ service() { # name project port
 
 case "${1:-}" in
   build)
-    for p in services/Gateway services/Sessions services/ScriptEngine services/Persistence tools/HeartRule.LoadTest tools/HeartRule.SignalRBaseline; do
+    for p in services/Gateway services/Sessions services/ScriptEngine services/Persistence tools/HeartRule.LoadTest tools/HeartRule.SignalRBaseline tools/HeartRule.GcProbe; do
       dotnet build "$ROOT/$p" -c Release -nologo -v q
     done ;;
   start)
     gateways=${2:-1}
     infra
     service_env
-    service persistence Persistence 35101
-    service scriptengine ScriptEngine 35103
-    service sessions Sessions 35102
-    for i in $(seq 0 $((gateways - 1))); do service "gateway$i" Gateway $((35080 + i)); done
-    ASPNETCORE_URLS=http://127.0.0.1:35090 start_bg signalr "$ROOT/tools/HeartRule.SignalRBaseline" dotnet bin/Release/net10.0/HeartRule.SignalRBaseline.dll
-    wait_http http://127.0.0.1:35090/health
+    service persistence Persistence 28101
+    service scriptengine ScriptEngine 28103
+    service sessions Sessions 28102
+    probe_env
+    for i in $(seq 0 $((gateways - 1))); do service "gateway$i" Gateway $((28080 + i)); done
+    signalr ;;
+  signalr)
+    # (Re)starts the SignalR baseline alone.
+    f=$(pidfile signalr)
+    if [ -f "$f" ]; then pid=$(cat "$f"); kill "$pid" 2>/dev/null || true; for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done; fi
+    probe_env
+    ASPNETCORE_URLS=http://127.0.0.1:28090 start_bg signalr "$ROOT/tools/HeartRule.SignalRBaseline" dotnet bin/Release/net10.0/HeartRule.SignalRBaseline.dll
+    wait_http http://127.0.0.1:28090/health
     "$0" pids ;;
+  gateway)
+    # Restarts one gateway node, e.g. with different runtime settings: DOTNET_gcServer=0 bench-stack.sh gateway 1
+    i=${2:?node index}
+    f=$(pidfile "gateway$i")
+    if [ -f "$f" ]; then pid=$(cat "$f"); kill "$pid" 2>/dev/null || true; for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done; fi
+    service_env
+    probe_env
+    service "gateway$i" Gateway $((28080 + i))
+    echo "gateway$i=$(cat "$f")" ;;
   pids)
     for f in "$RUN"/*.pid; do [ -f "$f" ] && echo "$(basename "$f" .pid)=$(cat "$f")"; done ;;
   stop)

@@ -1,3 +1,7 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using HeartRule.Contracts;
+using HeartRule.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -30,7 +34,8 @@ public static class ApiDocs
                         problem details (application/problem+json) carrying a HeartRule code, its type, context and recovery.
                         Creating and deleting a session (POST /api/sessions, DELETE /api/sessions/{id}) are served by the
                         Sessions service through the Gateway.
-                        """,
+
+                        """ + ErrorTable(),
                 };
                 // Relative: the document is read through the Gateway, whatever its host name.
                 document.Servers = [new OpenApiServer { Url = "/" }];
@@ -42,8 +47,27 @@ public static class ApiDocs
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
                 return Task.CompletedTask;
             });
+            // The codes a client can meet, straight from the one list in ErrorCodes.
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type == typeof(HeartRuleProblem) && schema.Properties?.TryGetValue("code", out var code) == true && code is OpenApiSchema codeSchema)
+                {
+                    codeSchema.Enum = [.. ErrorCodes.All.Keys.Order(StringComparer.Ordinal).Select(c => (JsonNode)JsonValue.Create(c))];
+                }
+                return Task.CompletedTask;
+            });
         });
         return services;
+    }
+
+    private static string ErrorTable()
+    {
+        var table = new StringBuilder("| code | HTTP | type | retry | what to do |\n|---|---|---|---|---|\n");
+        foreach (var d in ErrorCodes.All.Values)
+        {
+            table.Append($"| {d.Code} | {d.HttpStatus} | {d.Type.ToString().ToLowerInvariant()} | {(d.CanRetry ? "yes" : "no")} | {d.Suggestion} |\n");
+        }
+        return table.ToString();
     }
 
     public static WebApplication MapApiDocs(this WebApplication app)

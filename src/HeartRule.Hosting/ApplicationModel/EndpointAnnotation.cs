@@ -18,6 +18,3 @@ public sealed record EndpointAnnotation(string Name, string UriScheme, int? Port
 
     public bool IsHttp => UriScheme is "http" or "https";
 }
-
-/// <summary>A link shown for a resource; relative URLs are resolved against its first http endpoint.</summary>
-public sealed record ResourceUrlAnnotation(string Url, string? DisplayText);

@@ -11,22 +11,3 @@ public interface IValueProvider
 
     string Resolve(IValueResolver resolver);
 }
-
-/// <summary>What the runtime (or a test) knows once ports are allocated and secrets generated.</summary>
-public interface IValueResolver
-{
-    AllocatedEndpoint GetEndpoint(IResource resource, string endpointName, int replica);
-
-    string GetParameterValue(ParameterResource parameter);
-
-    /// <summary>A connection string configured for the resource (it then runs elsewhere), or null.</summary>
-    string? GetConfiguredConnectionString(IResourceWithConnectionString resource);
-}
-
-/// <summary>Where an endpoint ended up.</summary>
-public sealed record AllocatedEndpoint(string UriScheme, string Host, int Port)
-{
-    public string HostAndPort => $"{Host}:{Port}";
-
-    public string Url => $"{UriScheme}://{Host}:{Port}";
-}

@@ -74,6 +74,38 @@ internal sealed class ProcessJournal
         return journal;
     }
 
+    /// <summary>
+    /// Removes the data folders under <paramref name="root"/> whose AppHost is gone (a test process killed before
+    /// it could dispose), killing what they left running first. Folders of live AppHosts are left alone.
+    /// </summary>
+    public static void SweepAbandoned(string root, TimeSpan minimumAge)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+        foreach (var folder in Directory.EnumerateDirectories(root))
+        {
+            try
+            {
+                var journal = Path.Combine(folder, ".apphost-processes.json");
+                if (File.Exists(journal))
+                {
+                    Open(folder, _ => { }).Close(); // throws while its AppHost lives
+                }
+                else if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) < minimumAge)
+                {
+                    continue; // probably being created right now
+                }
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is DistributedApplicationException or IOException or UnauthorizedAccessException)
+            {
+                // Alive, or not ours to delete.
+            }
+        }
+    }
+
     public void Record(ProcessIdentity process, string resource)
     {
         lock (_gate)

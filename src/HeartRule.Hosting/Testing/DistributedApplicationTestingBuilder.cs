@@ -19,6 +19,10 @@ namespace HeartRule.Hosting.Testing;
 /// </summary>
 public static class DistributedApplicationTestingBuilder
 {
+    /// <summary>Every test application's data folder lives here, so that the next test run can clean up after a killed one.</summary>
+    private static readonly string TestDataRoot = Path.Combine(Path.GetTempPath(), "heartrule-tests");
+    private static int s_swept;
+
     /// <summary>
     /// Runs the Program of the AppHost that <typeparamref name="TEntryPoint"/> belongs to (<c>Projects.HeartRule_AppHost</c>,
     /// or any type of the AppHost's assembly) up to its <c>Build()</c>, and returns its builder.
@@ -95,7 +99,11 @@ public static class DistributedApplicationTestingBuilder
         options.RandomPorts = true;
         options.Ephemeral = true;
         options.DeleteDataDirectoryOnDispose = true;
-        options.DataDirectory = Path.Combine(Path.GetTempPath(), "heartrule-test-" + Guid.NewGuid().ToString("N")[..12]);
+        if (Interlocked.Exchange(ref s_swept, 1) == 0)
+        {
+            Orchestration.ProcessJournal.SweepAbandoned(TestDataRoot, minimumAge: TimeSpan.FromMinutes(10));
+        }
+        options.DataDirectory = Path.Combine(TestDataRoot, Guid.NewGuid().ToString("N")[..12]);
         options.WriteResourceOutputToConsole = false;
         options.DashboardPort = 0;
         options.EnvironmentName = "Development";

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+/// <summary>
+/// A .NET startup hook (DOTNET_STARTUP_HOOKS=path/HeartRule.GcProbe.dll) that lets the load tool ask a server
+/// how much managed memory is live, without any measuring code in the server: when the file
+/// {dir}/gc-probe-{pid}.request appears, it runs a full blocking GC and writes the heap figures to
+/// {dir}/gc-probe-{pid}.txt. dir is $GC_PROBE_DIR, else /tmp. Only for benchmark runs.
+/// </summary>
+internal static class StartupHook
+{
+    public static void Initialize()
+    {
+        var dir = Environment.GetEnvironmentVariable("GC_PROBE_DIR") ?? "/tmp";
+        var request = Path.Combine(dir, $"gc-probe-{Environment.ProcessId}.request");
+        var result = Path.Combine(dir, $"gc-probe-{Environment.ProcessId}.txt");
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(200);
+                if (!File.Exists(request)) continue;
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+                File.WriteAllText(result + ".tmp", string.Create(CultureInfo.InvariantCulture,
+                    $"live={GC.GetTotalMemory(false)} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} fragmented={info.FragmentedBytes}"));
+                File.Move(result + ".tmp", result, overwrite: true);
+                File.Delete(request);
+            }
+        })
+        { IsBackground = true, Name = "gc-probe" };
+        thread.Start();
+    }
+}
