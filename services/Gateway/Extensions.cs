@@ -26,6 +26,7 @@ public static class Extensions
         builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddSingleton<DevTokenIssuer>();
         builder.Services.AddSingleton<ConnectionLimits>();
+        builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddHostedService<RouteHeartbeat>();
         builder.Services.AddHostedService<IdleSweeper>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
@@ -35,6 +36,7 @@ public static class Extensions
 
         builder.AddHeartRuleRedis();
         builder.AddHeartRuleAuthentication();
+        builder.Services.AddHeartRuleProblems();
         builder.AddHeartRuleMessaging(
             x =>
             {

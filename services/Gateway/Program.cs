@@ -2,6 +2,7 @@ using HeartRule.Gateway;
 using HeartRule.Gateway.Auth;
 using HeartRule.Gateway.Connections;
 using HeartRule.Gateway.Routing;
+using HeartRule.Infrastructure;
 
 // The pages are copied into the build output; serve them from there, wherever the process was started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -13,6 +14,7 @@ builder.AddServiceDefaults();
 builder.AddGateway();
 
 var app = builder.Build();
+app.UseHeartRuleProblems();
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
@@ -25,6 +27,19 @@ app.MapDefaultEndpoints();
 if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
 app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context)).RequireAuthorization();
 app.MapReverseProxy();
+// TEMPORARY EXPERIMENT (benchmarks): bare websocket behind the same middleware.
+app.Map("/raw", async (HttpContext context) =>
+{
+    using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = "heartrule.v1", KeepAliveInterval = TimeSpan.FromSeconds(20) });
+    while (socket.State == System.Net.WebSockets.WebSocketState.Open)
+    {
+        var peek = await socket.ReceiveAsync(Memory<byte>.Empty, context.RequestAborted);
+        if (peek.MessageType == System.Net.WebSockets.WebSocketMessageType.Close) break;
+        var buffer = new byte[4096];
+        var result = await socket.ReceiveAsync(buffer.AsMemory(), context.RequestAborted);
+        if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close) break;
+    }
+}).RequireAuthorization();
 app.Lifetime.ApplicationStopping.Register(() =>
 {
     app.Services.GetRequiredService<WebSocketEndpoint>().CloseAllForRestart();

@@ -23,7 +23,6 @@ public static class Extensions
             {
                 x.AddConsumer<StartSessionConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddConsumer<SubmitInputConsumer>().ExcludeFromConfigureEndpoints();
-                x.AddConsumer<SessionDeletedConsumer>();
                 x.AddRequestClient<ExecuteTurn>(RequestTimeout.After(s: 120));
             },
             (context, cfg) =>

@@ -14,6 +14,15 @@ public sealed class PersistenceClient(HttpClient http)
         return await response.Content.ReadFromJsonAsync<ScriptInfo>(ct);
     }
 
+    /// <summary>Marks the stored session deleted; false when there is no stored row (yet).</summary>
+    public async Task<bool> DeleteSessionAsync(Guid sessionId, CancellationToken ct)
+    {
+        using var response = await http.DeleteAsync($"/internal/sessions/{sessionId}", ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+
     public async Task<SessionSnapshot?> GetSessionAsync(Guid sessionId, CancellationToken ct)
     {
         using var response = await http.GetAsync($"/internal/sessions/{sessionId}", ct);
@@ -23,7 +32,8 @@ public sealed class PersistenceClient(HttpClient http)
     }
 }
 
-public sealed record ScriptInfo(string ScriptId, string Kind, int Version);
+/// <param name="Deleted">Deleted scripts still serve the sessions already running on them, but start no new ones.</param>
+public sealed record ScriptInfo(string ScriptId, string Kind, int Version, bool Deleted);
 
 public sealed record SessionSnapshot(
     Guid SessionId, string UserId, string ScriptId, int ScriptVersion, string Status, string ExecutionStatus,

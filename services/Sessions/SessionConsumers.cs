@@ -23,8 +23,3 @@ public sealed class SubmitInputConsumer(TurnProcessor processor, ILogger<SubmitI
         await processor.SubmitAsync(context.Message, context.GetRetryAttempt(), context.CancellationToken);
     }
 }
-
-public sealed class SessionDeletedConsumer(TurnProcessor processor) : IConsumer<SessionDeleted>
-{
-    public Task Consume(ConsumeContext<SessionDeleted> context) => processor.MarkDeletedAsync(context.Message.SessionId);
-}

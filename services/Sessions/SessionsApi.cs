@@ -12,8 +12,30 @@ public static class SessionsApi
 {
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/sessions").RequireAuthorization().MapPost("/", CreateAsync);
+        var sessions = app.MapGroup("/api/sessions").RequireAuthorization();
+        sessions.MapPost("/", CreateAsync);
+        sessions.MapDelete("/{id:guid}", DeleteAsync);
         return app;
+    }
+
+    /// <summary>
+    /// Soft delete: the hot record refuses further input first, then the stored row is marked. The stored row may
+    /// not exist for a moment after creation (its first turn is still being written), so that step is retried.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(Guid id, HttpContext http, TurnProcessor processor, SessionOwners owners, PersistenceClient persistence, CancellationToken ct)
+    {
+        var userId = http.User.GetUserId()!;
+        var owner = await owners.GetAsync(id) ?? (await persistence.GetSessionAsync(id, ct))?.UserId;
+        if (owner is null) return Problems.Result(http, ErrorCodes.SessionNotFound, $"There is no session {id}.", sessionId: id);
+        if (owner != userId) return Problems.Result(http, ErrorCodes.Forbidden, "The session belongs to another user.", sessionId: id);
+
+        await processor.MarkDeletedAsync(id);
+        for (var attempt = 0; !await persistence.DeleteSessionAsync(id, ct); attempt++)
+        {
+            if (attempt == 50) return Problems.Result(http, ErrorCodes.SessionNotFound, $"Session {id} is not stored yet; try again.", sessionId: id);
+            await Task.Delay(100, ct);
+        }
+        return Results.NoContent();
     }
 
     public sealed record CreateSessionRequest(string? ScriptId, int? Version, Dictionary<string, JsonElement>? InitialVariables);

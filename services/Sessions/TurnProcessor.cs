@@ -31,10 +31,10 @@ public sealed class TurnProcessor(
         }
 
         var script = await persistence.GetScriptAsync(command.ScriptId, command.ScriptVersion, ct);
-        if (script is null || script.Kind != "session")
+        if (script is null || script.Kind != "session" || script.Deleted)
         {
             return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, ErrorCodes.ScriptNotFound,
-                script is null ? $"There is no script \"{command.ScriptId}\"{(command.ScriptVersion is { } v ? $" version {v}" : "")}." : $"\"{command.ScriptId}\" is a technique, not a session script.", ct));
+                script is null || script.Deleted ? $"There is no script \"{command.ScriptId}\"{(command.ScriptVersion is { } v ? $" version {v}" : "")}." : $"\"{command.ScriptId}\" is a technique, not a session script.", ct));
         }
 
         var executed = await ExecuteAsync(new ExecuteTurn
@@ -69,7 +69,7 @@ public sealed class TurnProcessor(
             // The gateway records the owner before it sends the start: an owner without a session means the start is still running.
             if (await owners.GetAsync(input.SessionId) is not null && attempt < OrderingAttempts)
                 throw new InputTooEarlyException($"Session {input.SessionId} is still starting.");
-            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionNotFound, "The session does not exist.", ct);
+            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionNotFound, "The session does not exist.", ct, input.ReplyTo);
             return;
         }
         if (input.InputSeq > record.LastInputSeq + 1 && attempt < OrderingAttempts)
@@ -92,7 +92,7 @@ public sealed class TurnProcessor(
             await AdvanceInputSeqAsync(record, input);
             if (code.Length > 0)
             {
-                await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, code, message, ct);
+                await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, code, message, ct, input.ReplyTo);
             }
             else
             {
@@ -202,13 +202,13 @@ public sealed class TurnProcessor(
         };
     }
 
-    private async Task<ErrorInfo> RejectAsync(Guid sessionId, string userId, string? clientMessageId, string? requestId, string code, string message, CancellationToken ct)
+    private async Task<ErrorInfo> RejectAsync(Guid sessionId, string userId, string? clientMessageId, string? requestId, string code, string message, CancellationToken ct, ReplyAddress? replyTo = null)
     {
         logger.LogInformation("Session {SessionId}: rejected {ClientMessageId} with {Code}", sessionId, clientMessageId, code);
         var error = new ErrorInfo(code, message, ErrorCodes.Describe(code).CanRetry);
         await publisher.Publish(new TurnRejected
         {
-            SessionId = sessionId, UserId = userId, ClientMessageId = clientMessageId, RequestId = requestId, Error = error,
+            SessionId = sessionId, UserId = userId, ClientMessageId = clientMessageId, RequestId = requestId, Error = error, ReplyTo = replyTo,
         }, ct);
         return error;
     }

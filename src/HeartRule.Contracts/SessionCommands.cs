@@ -30,5 +30,9 @@ public sealed record SubmitInput
     /// a concurrent consumer can hand inputs over out of order; Sessions restores this order.
     /// </summary>
     public long InputSeq { get; init; }
+    /// <summary>The gateway node and socket that accepted the input: a refusal goes back to them even if that socket is not attached.</summary>
+    public ReplyAddress? ReplyTo { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
 }
+
+public sealed record ReplyAddress(string NodeId, string ConnectionId);

@@ -56,6 +56,7 @@ public sealed record TurnRejected
     public required string UserId { get; init; }
     public string? ClientMessageId { get; init; }
     public string? RequestId { get; init; }
+    public ReplyAddress? ReplyTo { get; init; }
     public required ErrorInfo Error { get; init; }
 }
 
@@ -68,12 +69,4 @@ public sealed record MessageDeltaProduced
     public required string Text { get; init; }
     /// <summary>The engine dropped this message after streaming part of it: clients discard what they showed.</summary>
     public bool Discarded { get; init; }
-}
-
-/// <summary>A session was deleted (soft): Sessions refuses further input, the Gateway stops serving it.</summary>
-public sealed record SessionDeleted
-{
-    public required Guid SessionId { get; init; }
-    public required string UserId { get; init; }
-    public required DateTimeOffset DeletedAt { get; init; }
 }

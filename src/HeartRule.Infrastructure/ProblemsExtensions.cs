@@ -67,7 +67,11 @@ public static class ProblemsExtensions
         var options = http.RequestServices.GetRequiredService<ProblemsOptions>();
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("HeartRule.Problems");
         HeartRuleProblem problem;
-        if (exception is BadHttpRequestException bad)
+        if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } tooLarge)
+        {
+            problem = Problems.Create(ErrorCodes.PayloadTooLarge, tooLarge.Message, http);
+        }
+        else if (exception is BadHttpRequestException bad)
         {
             problem = Problems.Create(ErrorCodes.ValidationFailed, bad.Message, http, status: bad.StatusCode);
         }
@@ -94,6 +98,7 @@ public static class ProblemsExtensions
             StatusCodes.Status403Forbidden => (ErrorCodes.Forbidden, "The access token does not allow this request."),
             StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"There is no resource at {http.Request.Path}."),
             StatusCodes.Status405MethodNotAllowed => (ErrorCodes.ValidationFailed, $"{http.Request.Method} is not allowed on {http.Request.Path}."),
+            StatusCodes.Status413PayloadTooLarge => (ErrorCodes.PayloadTooLarge, "The request body is too large."),
             StatusCodes.Status429TooManyRequests => (ErrorCodes.RateLimited, "Too many requests."),
             StatusCodes.Status503ServiceUnavailable => (ErrorCodes.ServiceUnavailable, "The service is unavailable."),
             >= 500 => (ErrorCodes.InternalError, "The request failed on the server."),

@@ -92,6 +92,22 @@ public sealed class MultiNodeTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_script_engine_killed_mid_turn_does_not_lose_the_input()
+    {
+        await using var client = await system.ConnectAsync("mn-engine-crash");
+        var (sessionId, _) = await client.StartAsync("intake");
+
+        await client.SendAsync(new InputFrame { RequestId = "i1", SessionId = sessionId, ClientMessageId = "e1", Text = "Alex" });
+        await client.WaitForAsync<AckFrame>();
+        system.App.KillResource("scriptengine");
+
+        var turn = await client.ReadTurnAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(["Nice to meet you, Alex. What brings you here today?"], turn.AiTexts);
+        Assert.Equal(6, turn.Completed.Seq);
+        await system.App.WaitForResourceHealthyAsync("scriptengine");
+    }
+
+    [Fact]
     public async Task The_same_clientMessageId_twice_is_acked_twice_and_processed_once()
     {
         await using var client = await system.ConnectAsync("mn-dup");

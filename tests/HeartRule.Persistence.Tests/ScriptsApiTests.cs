@@ -156,6 +156,7 @@ public sealed class ScriptsApiTests(Servers servers) : IAsyncLifetime
         await IsProblemAsync(await _author.PostAsync("/api/scripts", new StringContent("{ not json", Encoding.UTF8, "application/json")), ErrorCodes.ValidationFailed);
         await IsProblemAsync(await _author.PostYamlAsync("/api/scripts", TestScripts.Session("x"), new string('n', 2001)), ErrorCodes.ValidationFailed);
         await IsProblemAsync(await _author.PostYamlAsync("/api/scripts", new string('#', 600_000)), ErrorCodes.ValidationFailed);
+        await IsProblemAsync(await _author.PostYamlAsync("/api/scripts", new string('#', 3_000_000)), ErrorCodes.PayloadTooLarge);
 
         var id = NewId("other");
         await JsonAsync(await _author.PostYamlAsync("/api/scripts", TestScripts.Session(id)), 201);

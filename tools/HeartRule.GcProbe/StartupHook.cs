@@ -23,8 +23,11 @@ internal static class StartupHook
                 GC.WaitForPendingFinalizers();
                 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+                // Generations 0-2, then the large and the pinned object heaps: where the live bytes are.
+                var generations = string.Join(" ", Enumerable.Range(0, info.GenerationInfo.Length)
+                    .Select(g => string.Create(CultureInfo.InvariantCulture, $"gen{g}={info.GenerationInfo[g].SizeAfterBytes}")));
                 File.WriteAllText(result + ".tmp", string.Create(CultureInfo.InvariantCulture,
-                    $"live={GC.GetTotalMemory(false)} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} fragmented={info.FragmentedBytes}"));
+                    $"live={GC.GetTotalMemory(false)} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} fragmented={info.FragmentedBytes} {generations}"));
                 File.Move(result + ".tmp", result, overwrite: true);
                 File.Delete(request);
             }

@@ -26,17 +26,31 @@ public sealed class Connector
         _connectionsPerUser = Math.Max(1, connectionsPerUser);
         _userPrefix = userPrefix;
         _payloadBytes = payloadBytes;
-        if (target == TargetKind.HeartRule) _issuer = new DevTokens(servers[0]);
+        if (target != TargetKind.SignalR) _issuer = new DevTokens(servers[0]);
     }
 
     public async Task<IHeldConnection> OpenAsync(int index, CancellationToken ct)
     {
         var server = _servers[index % _servers.Count];
         if (_target == TargetKind.SignalR) return await SignalRHeld.ConnectAsync(server, _invoker, _payloadBytes, ct);
+        if (_target == TargetKind.Raw) return await HeartRuleHeld.ConnectAsync(new Uri(server, "/raw"), await RawTokenAsync(index), _invoker, ct);
         var user = $"{_userPrefix}-u{index / _connectionsPerUser}";
         // Any node's token is good on every node (same signing key), so one issuer serves all.
         var token = await _tokens.GetOrAdd(user, u => _issuer!.IssueAsync(u, CancellationToken.None));
         return await HeartRuleHeld.ConnectAsync(server, token, _invoker, ct);
+    }
+
+    // A server that issues dev tokens gets a real one (its middleware then does the same work as for /ws); others ignore it.
+    private async Task<string> RawTokenAsync(int index)
+    {
+        try
+        {
+            return await _tokens.GetOrAdd($"{_userPrefix}-u{index / _connectionsPerUser}", u => _issuer!.IssueAsync(u, CancellationToken.None));
+        }
+        catch (HttpRequestException)
+        {
+            return "none";
+        }
     }
 
     /// <summary>For the turn mode, which speaks the whole protocol on its sockets.</summary>

@@ -13,22 +13,38 @@ public sealed record CpuSample(DateTime At, long MachineBusyTicks, long MachineT
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
         var idle = fields[3] + fields[4];
-        var processes = new Dictionary<int, long>();
-        foreach (var pid in pids)
+        // Each named process with its descendants: PostgreSQL works in its backends, RabbitMQ in the VM its script started.
+        var stats = new Dictionary<int, (int Parent, long Ticks)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
             try
             {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th.
+                var stat = File.ReadAllText($"{dir}/stat");
+                // Fields after the ")" that closes the command name: ppid is the 2nd, utime the 12th, stime the 13th.
                 var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                processes[pid] = long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
+                stats[pid] = (int.Parse(rest[1], CultureInfo.InvariantCulture),
+                    long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture));
             }
             catch (IOException)
             {
-                processes[pid] = 0;
+                // The process ended while we looked.
             }
         }
+        var processes = new Dictionary<int, long>();
+        foreach (var pid in pids) processes[pid] = stats.Where(s => IsWithin(s.Key, pid, stats)).Sum(s => s.Value.Ticks);
         return new CpuSample(DateTime.UtcNow, fields.Sum() - idle, fields.Sum(), processes);
+    }
+
+    private static bool IsWithin(int pid, int root, Dictionary<int, (int Parent, long Ticks)> stats)
+    {
+        for (var depth = 0; depth < 16 && pid > 1; depth++)
+        {
+            if (pid == root) return true;
+            if (!stats.TryGetValue(pid, out var s)) return false;
+            pid = s.Parent;
+        }
+        return false;
     }
 
     /// <summary>Per process: cores used on average between the two samples (1.0 = one core busy).</summary>

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace HeartRule.LoadTest;
 
-public enum TargetKind { HeartRule, SignalR }
+/// <summary>Whom the tool talks to: the Gateway, the SignalR baseline, or the baseline's bare WebSocket (/raw, the framework's floor).</summary>
+public enum TargetKind { HeartRule, SignalR, Raw }
 
 /// <summary>One open connection, to the Gateway or to the SignalR baseline, as the idle and echo modes see it.</summary>
 public interface IHeldConnection
@@ -20,10 +21,12 @@ public static class Targets
     {
         "heartrule" or "gateway" => TargetKind.HeartRule,
         "signalr" => TargetKind.SignalR,
-        _ => throw new ArgumentException($"--target is heartrule or signalr, not {value}."),
+        "raw" => TargetKind.Raw,
+        _ => throw new ArgumentException($"--target is heartrule, signalr or raw, not {value}."),
     };
 
-    public static Uri WebSocketUri(Uri server) => new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
+    // A server URL with a path (e.g. the baseline's /raw) is used as it is; otherwise the Gateway's /ws.
+    public static Uri WebSocketUri(Uri server) => new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = server.AbsolutePath.Length > 1 ? server.AbsolutePath : "/ws" }.Uri;
 }
 
 /// <summary>A Gateway socket. Its echo is the protocol's ping → pong, answered by the Gateway itself.</summary>

@@ -6,6 +6,7 @@
 #   bench-stack.sh build                 Release builds of the services and the tools
 #   bench-stack.sh start [GATEWAYS]      infrastructure + services + GATEWAYS gateway nodes (default 1) + baseline
 #   bench-stack.sh gateway I             restarts gateway node I (its environment passes through, e.g. DOTNET_gcServer=0)
+#   bench-stack.sh restart NAME          restarts persistence, scriptengine or sessions the same way
 #   bench-stack.sh pids                  name=pid of every process it started
 #   bench-stack.sh stop                  stops exactly the processes it started (by recorded PID)
 #
@@ -112,6 +113,16 @@ case "${1:-}" in
     probe_env
     service "gateway$i" Gateway $((28080 + i))
     echo "gateway$i=$(cat "$f")" ;;
+  restart)
+    # Restarts one service with the caller's environment, e.g. Engine__StreamDeltas=false bench-stack.sh restart scriptengine
+    name=${2:?persistence, scriptengine or sessions}
+    case $name in persistence) project=Persistence port=28101 ;; scriptengine) project=ScriptEngine port=28103 ;; sessions) project=Sessions port=28102 ;;
+      *) echo "unknown service $name" >&2; exit 2 ;; esac
+    f=$(pidfile "$name")
+    if [ -f "$f" ]; then pid=$(cat "$f"); kill "$pid" 2>/dev/null || true; for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done; fi
+    service_env
+    service "$name" "$project" "$port"
+    echo "$name=$(cat "$f")" ;;
   pids)
     for f in "$RUN"/*.pid; do [ -f "$f" ] && echo "$(basename "$f" .pid)=$(cat "$f")"; done ;;
   stop)

@@ -14,5 +14,6 @@ builder.Services.AddSignalR(o =>
 var app = builder.Build();
 app.UseWebSockets();
 app.MapHub<EchoHub>(EchoHub.Path);
+app.MapRawWebSockets();
 app.MapGet("/health", () => "ok");
 app.Run();

@@ -4,8 +4,8 @@ namespace HeartRule.Gateway.Api;
 
 /// <summary>
 /// One origin for the browser: the HTTP API is served behind the Gateway. Creating a session runs its first
-/// turn, so POST /api/sessions goes to the Sessions service; every other /api route goes to Persistence,
-/// which owns the stored data. Both validate the same bearer token. Destinations come from service discovery
+/// turn and deleting one must stop its turns, so POST /api/sessions and DELETE /api/sessions/{id} go to the
+/// Sessions service; every other /api route goes to Persistence, which owns the stored data. Both validate the same bearer token. Destinations come from service discovery
 /// configuration (services__{name}__http__0).
 /// </summary>
 public static class ApiProxy
@@ -18,6 +18,11 @@ public static class ApiProxy
                 {
                     RouteId = "create-session", ClusterId = "sessions", Order = 0,
                     Match = new RouteMatch { Path = "/api/sessions", Methods = ["POST"] },
+                },
+                new RouteConfig
+                {
+                    RouteId = "delete-session", ClusterId = "sessions", Order = 0,
+                    Match = new RouteMatch { Path = "/api/sessions/{id}", Methods = ["DELETE"] },
                 },
                 new RouteConfig { RouteId = "api", ClusterId = "persistence", Order = 1, Match = new RouteMatch { Path = "/api/{**rest}" } },
             ],

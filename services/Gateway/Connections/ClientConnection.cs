@@ -41,6 +41,24 @@ public sealed class ClientConnection
     public CancellationToken Closed => _closed.Token;
     public DateTimeOffset LastReceivedAt { get; private set; } = DateTimeOffset.UtcNow;
     public TokenBucket Bucket { get; }
+
+    // Sessions this socket is attached to: a socket usually has one, so a small list under a lock.
+    private readonly List<Guid> _sessionIds = new(1);
+
+    public IReadOnlyList<Guid> SessionIds
+    {
+        get { lock (_sessionIds) return [.. _sessionIds]; }
+    }
+
+    public void Attached(Guid sessionId)
+    {
+        lock (_sessionIds) if (!_sessionIds.Contains(sessionId)) _sessionIds.Add(sessionId);
+    }
+
+    public void Detached(Guid sessionId)
+    {
+        lock (_sessionIds) _sessionIds.Remove(sessionId);
+    }
     /// <summary>Rate-limited frames in a row; only the receive loop touches it.</summary>
     public int RateLimitStrikes { get; set; }
 

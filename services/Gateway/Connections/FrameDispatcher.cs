@@ -12,6 +12,7 @@ public sealed class FrameDispatcher(
     LocalSubscriptions subscriptions,
     SessionOwnership ownership,
     SessionOwners owners,
+    NodeIdentity node,
     EventLog log,
     TimeProvider time,
     ILogger<FrameDispatcher> logger)
@@ -72,6 +73,7 @@ public sealed class FrameDispatcher(
             SessionId = frame.SessionId, UserId = connection.UserId, ClientMessageId = frame.ClientMessageId,
             RequestId = frame.RequestId, Text = frame.Text, ReceivedAt = time.GetUtcNow(),
             InputSeq = await owners.NextInputSeqAsync(frame.SessionId),
+            ReplyTo = new ReplyAddress(node.Id, connection.Id),
         }, connection.Closed);
         // Send returns once the broker has confirmed the message: from here on the input is not lost.
         connection.Send(new AckFrame { RequestId = frame.RequestId, ClientMessageId = frame.ClientMessageId });

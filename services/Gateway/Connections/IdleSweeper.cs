@@ -4,7 +4,7 @@ namespace HeartRule.Gateway.Connections;
 /// Closes sockets that have sent nothing — not even a ping — for the idle timeout: a peer that vanished
 /// without closing would otherwise hold its resources until TCP noticed, which can take hours.
 /// </summary>
-public sealed class IdleSweeper(WebSocketEndpoint endpoint, GatewayOptions options, TimeProvider time, ILogger<IdleSweeper> logger) : BackgroundService
+public sealed class IdleSweeper(ConnectionRegistry connections, GatewayOptions options, TimeProvider time, ILogger<IdleSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -12,7 +12,7 @@ public sealed class IdleSweeper(WebSocketEndpoint endpoint, GatewayOptions optio
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var cutoff = time.GetUtcNow() - options.IdleTimeout;
-            foreach (var connection in endpoint.Connections)
+            foreach (var connection in connections.All)
             {
                 if (connection.LastReceivedAt >= cutoff) continue;
                 logger.LogInformation("Connection {ConnectionId} idle since {LastReceivedAt}; closing it", connection.Id, connection.LastReceivedAt);

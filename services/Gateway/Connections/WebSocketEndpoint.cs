@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using HeartRule.Gateway.Routing;
 using HeartRule.Infrastructure;
@@ -14,6 +13,7 @@ public sealed class WebSocketEndpoint(
     GatewayOptions options,
     FrameDispatcher dispatcher,
     LocalSubscriptions subscriptions,
+    ConnectionRegistry connections,
     ConnectionLimits limits,
     IHostApplicationLifetime lifetime,
     ILogger<WebSocketEndpoint> logger)
@@ -21,16 +21,11 @@ public sealed class WebSocketEndpoint(
     /// <summary>Not in <see cref="WebSocketCloseStatus"/>: "service restart", so clients reconnect, to another node.</summary>
     public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
 
-    private readonly ConcurrentDictionary<string, ClientConnection> _connections = new();
-
-    public int Count => _connections.Count;
-
-    public ICollection<ClientConnection> Connections => _connections.Values;
 
     /// <summary>On shutdown: every client is told to reconnect (to another node), after the frames already queued for it.</summary>
     public void CloseAllForRestart()
     {
-        foreach (var connection in Connections) connection.RequestClose(ServiceRestart, "service restart");
+        foreach (var connection in connections.All) connection.RequestClose(ServiceRestart, "service restart");
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -82,7 +77,7 @@ public sealed class WebSocketEndpoint(
             KeepAliveInterval = options.KeepAliveInterval,
         });
         var connection = new ClientConnection(socket, userId, limits.NewConnectionBucket(), options, logger);
-        _connections[connection.Id] = connection;
+        connections.Add(connection);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["connectionId"] = connection.Id, ["userId"] = userId });
         logger.LogInformation("Connection {ConnectionId} opened for user {UserId}", connection.Id, userId);
         try
@@ -91,8 +86,8 @@ public sealed class WebSocketEndpoint(
         }
         finally
         {
-            _connections.TryRemove(connection.Id, out _);
-            foreach (var sessionId in subscriptions.Sessions.ToList())
+            connections.Remove(connection);
+            foreach (var sessionId in connection.SessionIds)
             {
                 await subscriptions.RemoveAsync(connection, sessionId);
             }

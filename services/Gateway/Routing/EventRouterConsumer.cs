@@ -18,22 +18,25 @@ public sealed class EventRouterConsumer(EventLog log, SessionRoutes routes, Node
     }
 
     public Task Consume(ConsumeContext<TurnRejected> context) =>
-        RouteAsync(context, context.Message.SessionId, [FrameFactory.FromRejection(context.Message)]);
+        RouteAsync(context, context.Message.SessionId, [FrameFactory.FromRejection(context.Message)], context.Message.ReplyTo);
 
     public Task Consume(ConsumeContext<MessageDeltaProduced> context) =>
         RouteAsync(context, context.Message.SessionId, [FrameFactory.FromDelta(context.Message)]);
 
-    private async Task RouteAsync(ConsumeContext context, Guid sessionId, IReadOnlyList<RoutedFrame> frames)
+    private async Task RouteAsync(ConsumeContext context, Guid sessionId, IReadOnlyList<RoutedFrame> frames, ReplyAddress? replyTo = null)
     {
-        foreach (var node in await routes.GetNodesAsync(sessionId))
+        var nodes = await routes.GetNodesAsync(sessionId);
+        if (replyTo is not null && !nodes.Contains(replyTo.NodeId)) nodes = [.. nodes, replyTo.NodeId];
+        foreach (var node in nodes)
         {
+            var replyToConnection = replyTo?.NodeId == node ? replyTo.ConnectionId : null;
             if (node == self.Id)
             {
-                await local.DeliverAsync(sessionId, frames, context.CancellationToken);
+                await local.DeliverAsync(sessionId, frames, context.CancellationToken, replyToConnection);
                 continue;
             }
             var endpoint = await context.GetSendEndpoint(new Uri($"exchange:{NodeIdentity.EndpointNameFor(node)}?durable=false&autodelete=true"));
-            await endpoint.Send(new GatewayDelivery { SessionId = sessionId, Frames = frames }, context.CancellationToken);
+            await endpoint.Send(new GatewayDelivery { SessionId = sessionId, Frames = frames, ReplyToConnection = replyToConnection }, context.CancellationToken);
         }
         logger.LogDebug("Routed {FrameCount} frame(s) of session {SessionId}", frames.Count, sessionId);
     }
@@ -43,5 +46,5 @@ public sealed class EventRouterConsumer(EventLog log, SessionRoutes routes, Node
 public sealed class NodeDeliveryConsumer(LocalSubscriptions local) : IConsumer<GatewayDelivery>
 {
     public Task Consume(ConsumeContext<GatewayDelivery> context) =>
-        local.DeliverAsync(context.Message.SessionId, context.Message.Frames, context.CancellationToken);
+        local.DeliverAsync(context.Message.SessionId, context.Message.Frames, context.CancellationToken, context.Message.ReplyToConnection);
 }

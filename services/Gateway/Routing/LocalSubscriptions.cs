@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using HeartRule.Contracts;
+
 using HeartRule.Gateway.Connections;
 
 namespace HeartRule.Gateway.Routing;
 
 /// <summary>The sockets this node holds, by session; the first socket on a session claims it in the Redis map, the last one releases it.</summary>
-public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, ILogger<LocalSubscriptions> logger)
+public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, ConnectionRegistry connections, ILogger<LocalSubscriptions> logger)
 {
     private readonly ConcurrentDictionary<Guid, ImmutableArray<Subscription>> _bySession = new();
     private readonly Lock _lock = new();
@@ -23,6 +24,7 @@ public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, ILogg
             first = current.IsEmpty;
             _bySession[sessionId] = current.RemoveAll(s => s.Connection == connection).Add(subscription);
         }
+        connection.Attached(sessionId);
         // Claim before anything is published for the session, so the router finds this node.
         if (first) await routes.ClaimAsync(sessionId);
         return subscription;
@@ -30,6 +32,7 @@ public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, ILogg
 
     public async Task RemoveAsync(ClientConnection connection, Guid sessionId)
     {
+        connection.Detached(sessionId);
         bool last;
         lock (_lock)
         {
@@ -51,9 +54,14 @@ public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, ILogg
         }
     }
 
-    public async Task DeliverAsync(Guid sessionId, IReadOnlyList<RoutedFrame> frames, CancellationToken ct)
+    /// <param name="replyTo">The socket that sent the input these frames answer: it gets the unsequenced ones even if it is not attached.</param>
+    public async Task DeliverAsync(Guid sessionId, IReadOnlyList<RoutedFrame> frames, CancellationToken ct, string? replyTo = null)
     {
-        if (!_bySession.TryGetValue(sessionId, out var subscriptions)) return;
+        var subscriptions = _bySession.GetValueOrDefault(sessionId, ImmutableArray<Subscription>.Empty);
+        if (replyTo is not null && !subscriptions.Any(s => s.Connection.Id == replyTo) && connections.Find(replyTo) is { } sender)
+        {
+            foreach (var frame in frames.Where(f => f.Seq is null)) sender.Send(frame.Json);
+        }
         foreach (var subscription in subscriptions)
         {
             try

@@ -3,6 +3,7 @@ using HeartRule.Contracts;
 using HeartRule.Engine;
 using HeartRule.Infrastructure;
 using HeartRule.Persistence.Scripts;
+using Microsoft.AspNetCore.Mvc;
 
 namespace HeartRule.Persistence.Api;
 
@@ -15,10 +16,13 @@ public static class ScriptsEndpoints
     /// <summary>Far above any real script; keeps one upload from tying up the validator.</summary>
     public const int MaxYamlLength = 512 * 1024;
     public const int MaxNotesLength = 2000;
+    /// <summary>Room for the longest script JSON-escaped; a larger body is refused before it is read (413).</summary>
+    public const long MaxBodyBytes = 4 * MaxYamlLength;
 
     public static RouteGroupBuilder MapScripts(this RouteGroupBuilder api)
     {
-        var scripts = api.MapGroup("/scripts").WithTags("Scripts");
+        var scripts = api.MapGroup("/scripts").WithTags("Scripts")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
         scripts.MapGet("/", async (HttpContext http, string? kind, ScriptStore store, CancellationToken ct) =>
             kind is null or "session" or "technique"
