@@ -130,6 +130,35 @@ public sealed class BadInputTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_user_cannot_escape_the_rate_limit_by_opening_more_sockets()
+    {
+        // Each socket stays inside its own burst (40); together they exceed the user's (100).
+        var sockets = new List<HeartRuleClient>();
+        for (var i = 0; i < 3; i++) sockets.Add(await system.ConnectAsync("bad-many-sockets", silent: true));
+        try
+        {
+            await Task.WhenAll(sockets.Select(async socket =>
+            {
+                for (var i = 0; i < 39; i++) await socket.SendAsync(new PingFrame());
+            }));
+            var limited = 0;
+            foreach (var socket in sockets)
+            {
+                for (var i = 0; i < 39; i++)
+                {
+                    if (await socket.NextAsync() is ErrorFrame { Code: "RATE_LIMITED" }) limited++;
+                }
+            }
+            Assert.InRange(limited, 1, 39);
+            Assert.All(sockets, s => Assert.Equal(WebSocketState.Open, s.State));
+        }
+        finally
+        {
+            foreach (var socket in sockets) await socket.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_silent_socket_is_closed_after_the_idle_timeout_and_pings_keep_one_open()
     {
         await using var silent = await system.ConnectAsync("bad-idle", silent: true);
