@@ -76,6 +76,7 @@ function onFrame(frame) {
       state.sessionId = frame.sessionId;
       state.lastSeq = 0;
       $("messages").replaceChildren();
+      $("turns").replaceChildren();
       break;
     case "message.delta": {
       if (settled.has(frame.messageId)) break;
@@ -101,7 +102,7 @@ function onFrame(frame) {
       if (frame.seq <= state.lastSeq) return;
       state.lastSeq = frame.seq;
       state.status = frame.executionStatus;
-      $("turn").textContent = JSON.stringify(frame, null, 2);
+      renderTurn(frame);
       if (frame.executionStatus === "completed") { addMessage("system", "The session is complete."); setComposer(false); }
       else if (frame.executionStatus === "error") { addMessage("error", frame.error?.message ?? "The turn failed."); setComposer(true); }
       else setComposer(true);
@@ -114,6 +115,33 @@ function onFrame(frame) {
       setComposer(state.status !== "completed");
       break;
   }
+}
+
+// The debug panel: one entry per turn — where the script is, what changed, every variable, every LLM call.
+function renderTurn(frame) {
+  const el = (tag, text, attrs = {}) => Object.assign(document.createElement(tag), { textContent: text ?? "", ...attrs });
+  const table = (headers, rows) => {
+    const t = el("table");
+    t.append(el("tr"));
+    headers.forEach((h) => t.rows[0].append(el("th", h)));
+    rows.forEach((r) => { const tr = t.insertRow(); r.forEach((c) => tr.append(el("td", typeof c === "string" ? c : JSON.stringify(c)))); });
+    return t;
+  };
+  const p = frame.position ?? {};
+  const item = el("li");
+  item.append(el("h3", `#${frame.seq} ${frame.executionStatus} — ${p.phaseId ?? "?"} › ${p.topicId ?? "?"} › ${p.actionId ?? "—"} (${p.actionType ?? ""}, round ${p.currentRound}/${p.maxRounds})`));
+  if (frame.changedVariables?.length) item.append(table(["changed", "scope", "old", "new", "by"], frame.changedVariables.map((c) => [c.name, c.scope, c.oldValue ?? "", c.newValue ?? "", c.actionId ?? ""])));
+  const vars = frame.debug?.variables ?? {};
+  const rows = Object.entries(vars).flatMap(([scope, values]) => Object.entries(values ?? {}).map(([name, value]) => [scope, name, value]));
+  if (rows.length) item.append(table(["scope", "variable", "value"], rows));
+  for (const call of frame.debug?.llmCalls ?? []) {
+    const details = el("details");
+    details.append(el("summary", `LLM ${call.purpose} for ${call.actionId}: ${call.model}, ${call.promptTokens ?? "?"}+${call.completionTokens ?? "?"} tokens, ${Math.round(call.latencyMs)} ms, ${call.finishReason ?? ""}`));
+    details.append(el("h4", "Prompt"), el("pre", call.prompt), el("h4", "Response"), el("pre", call.response));
+    item.append(details);
+  }
+  if (frame.error) item.append(el("p", `${frame.error.code}: ${frame.error.message}`));
+  $("turns").prepend(item);
 }
 
 function submit(text) {

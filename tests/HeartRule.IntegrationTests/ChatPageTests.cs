@@ -6,17 +6,51 @@ namespace HeartRule.IntegrationTests;
 [Collection(SystemCollection.Name)]
 public sealed class ChatPageTests(SystemFixture system)
 {
-    [Fact]
-    public async Task A_person_signs_in_picks_the_intake_script_and_talks_it_to_the_end()
-    {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
             // No sandbox as root; no background traffic on a machine without a network.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+
+    [Fact]
+    public async Task With_debug_on_every_turn_shows_its_position_changes_variables_and_LLM_calls()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(system.GatewayHttp(1).ToString());
+        await page.FillAsync("#user", "web-author");
+        await page.ClickAsync("#signin");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = 15000 });
+        await page.CheckAsync("#debug");
+        await page.ClickAsync("#start");
+        await Assertions.Expect(page.Locator("#text")).ToBeEnabledAsync(new() { Timeout = 15000 });
+        await page.FillAsync("#text", "Alex");
+        await page.PressAsync("#text", "Enter");
+
+        var turns = page.Locator("#turns > li");
+        await Assertions.Expect(turns).ToHaveCountAsync(2, new() { Timeout = 15000 });
+        var latest = turns.First;
+        await Assertions.Expect(latest.Locator("h3")).ToContainTextAsync("#6 waiting_input — intake › getting_to_know › ask_reason");
+        await Assertions.Expect(latest.Locator("table").First).ToContainTextAsync("client_name");
+        await Assertions.Expect(latest.Locator("table").First).ToContainTextAsync("Alex");
+        await Assertions.Expect(latest.Locator("details summary").First).ToContainTextAsync("LLM");
+        await latest.Locator("details summary").First.ClickAsync();
+        await Assertions.Expect(latest.Locator("details pre").First).Not.ToBeEmptyAsync();
+
+        var shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(shots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "chat-debug.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_person_signs_in_picks_the_intake_script_and_talks_it_to_the_end()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(system.GatewayHttp().ToString());
 
