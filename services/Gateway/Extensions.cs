@@ -36,6 +36,7 @@ public static class Extensions
 
         builder.AddHeartRuleRedis();
         builder.AddHeartRuleAuthentication();
+        builder.Services.AddLeanSocketPrincipal("/ws");
         builder.Services.AddHeartRuleProblems();
         builder.AddHeartRuleMessaging(
             x =>

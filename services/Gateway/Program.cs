@@ -27,19 +27,6 @@ app.MapDefaultEndpoints();
 if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
 app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context)).RequireAuthorization();
 app.MapReverseProxy();
-// TEMPORARY EXPERIMENT (benchmarks): bare websocket behind the same middleware.
-app.Map("/raw", async (HttpContext context) =>
-{
-    using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = "heartrule.v1", KeepAliveInterval = TimeSpan.FromSeconds(20) });
-    while (socket.State == System.Net.WebSockets.WebSocketState.Open)
-    {
-        var peek = await socket.ReceiveAsync(Memory<byte>.Empty, context.RequestAborted);
-        if (peek.MessageType == System.Net.WebSockets.WebSocketMessageType.Close) break;
-        var buffer = new byte[4096];
-        var result = await socket.ReceiveAsync(buffer.AsMemory(), context.RequestAborted);
-        if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close) break;
-    }
-}).RequireAuthorization();
 app.Lifetime.ApplicationStopping.Register(() =>
 {
     app.Services.GetRequiredService<WebSocketEndpoint>().CloseAllForRestart();

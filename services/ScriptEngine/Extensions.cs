@@ -19,7 +19,10 @@ public static class Extensions
         builder.Services.AddSingleton(sp => new ScriptCatalog(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ScriptCatalog)),
             sp.GetRequiredService<ILogger<ScriptCatalog>>()));
-        builder.AddHeartRuleMessaging(x => x.AddConsumer<ExecuteTurnConsumer>());
+        // A turn mostly waits (the model, the broker's confirm of each streamed delta), so the endpoint runs many at
+        // once; MassTransit's default (16 here) capped a node at ~55 turns/s with streaming on (docs/benchmarks.md).
+        builder.AddHeartRuleMessaging(x => x.AddConsumer<ExecuteTurnConsumer>()
+            .Endpoint(e => e.PrefetchCount = settings.ConcurrentTurns));
         return builder;
     }
 }
@@ -33,6 +36,8 @@ public sealed class EngineSettings
     public string? TemplatesDirectory { get; set; }
     /// <summary>Ask the model for a JSON response format; turn off for OpenAI-compatible servers that reject it.</summary>
     public bool RequestJsonResponse { get; set; } = true;
+    /// <summary>Turns one instance runs at once (the execute-turn endpoint's prefetch).</summary>
+    public int ConcurrentTurns { get; set; } = 128;
     /// <summary>Added to every model call (tests and benchmarks); zero in real use.</summary>
     public TimeSpan SimulatedLlmLatency { get; set; } = TimeSpan.Zero;
 }

@@ -74,13 +74,14 @@ public static class IdleCommand
             var held = Sum(children);
             // After the RSS readings: the probe's full GC would shrink them.
             var liveAfter = await LiveAsync(pids);
+            var afterGc = pids.Select(ProcessMemory.Read).ToList();
 
             foreach (var child in children) await child.StopAsync();
             await Task.WhenAll(children.Select(c => c.Done));
             await Task.Delay(TimeSpan.FromSeconds(5));
             var afterClose = pids.Select(ProcessMemory.Read).ToList();
 
-            Report(label, total, held, connectSeconds, before, samples[^1], afterClose, liveBefore, liveAfter);
+            Report(label, total, held, connectSeconds, before, samples[^1], afterClose, liveBefore, liveAfter, afterGc);
             return held.Held >= total && held.Failed == 0 ? 0 : 1;
         }
         finally
@@ -110,12 +111,12 @@ public static class IdleCommand
         $"pid {m.Pid} rss {m.RssKiB / 1024.0:F1} MiB anon {m.RssAnonKiB / 1024.0:F1} MiB gc {m.GcHeapKiB / 1024.0:F1} MiB fds {m.OpenFiles} threads {m.Threads}";
 
     private static void Report(string label, int total, WorkerStatus held, double connectSeconds,
-        List<ProcessMemory> before, List<ProcessMemory> after, List<ProcessMemory> afterClose, List<long?> liveBefore, List<long?> liveAfter)
+        List<ProcessMemory> before, List<ProcessMemory> after, List<ProcessMemory> afterClose, List<long?> liveBefore, List<long?> liveAfter, List<ProcessMemory> afterGc)
     {
         Console.WriteLine();
         Console.WriteLine($"RESULT idle {label}: requested {total}, held {held.Held} at the end of the hold, failed {held.Failed}, dropped {held.Closed}; opened at {held.Connected / connectSeconds:F0}/s");
-        Console.WriteLine("| server pid | sockets (fds Δ) | RSS before → after (MiB) | RSS/conn (KiB) | anon/conn (KiB) | GC heap/conn (KiB) | live managed/conn after full GC (KiB) | RSS after close (MiB) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| server pid | sockets (fds Δ) | RSS before → after (MiB) | RSS/conn (KiB) | anon/conn (KiB) | GC heap/conn (KiB) | live managed/conn after full GC (KiB) | RSS/conn after full GC (KiB) | RSS after close (MiB) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         long dRss = 0, dAnon = 0, dGc = 0, sockets = 0;
         for (var i = 0; i < before.Count; i++)
         {
@@ -126,12 +127,12 @@ public static class IdleCommand
             dAnon += a.RssAnonKiB - b.RssAnonKiB;
             dGc += a.GcHeapKiB - b.GcHeapKiB;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {b.Pid} | {n} | {b.RssKiB / 1024.0:F0} → {a.RssKiB / 1024.0:F0} | {(a.RssKiB - b.RssKiB) / (double)n:F2} | {(a.RssAnonKiB - b.RssAnonKiB) / (double)n:F2} | {(a.GcHeapKiB - b.GcHeapKiB) / (double)n:F2} | {Live(liveBefore[i], liveAfter[i], n)} | {c.RssKiB / 1024.0:F0} |"));
+                $"| {b.Pid} | {n} | {b.RssKiB / 1024.0:F0} → {a.RssKiB / 1024.0:F0} | {(a.RssKiB - b.RssKiB) / (double)n:F2} | {(a.RssAnonKiB - b.RssAnonKiB) / (double)n:F2} | {(a.GcHeapKiB - b.GcHeapKiB) / (double)n:F2} | {Live(liveBefore[i], liveAfter[i], n)} | {(liveAfter[i] is null ? "—" : ((afterGc[i].RssKiB - b.RssKiB) / (double)n).ToString("F2", CultureInfo.InvariantCulture))} | {c.RssKiB / 1024.0:F0} |"));
         }
         if (before.Count > 1)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| all | {sockets} | | {dRss / (double)sockets:F2} | {dAnon / (double)sockets:F2} | {dGc / (double)sockets:F2} | | |"));
+                $"| all | {sockets} | | {dRss / (double)sockets:F2} | {dAnon / (double)sockets:F2} | {dGc / (double)sockets:F2} | | | |"));
         }
     }
 }

@@ -32,8 +32,23 @@ public sealed record CpuSample(DateTime At, long MachineBusyTicks, long MachineT
             }
         }
         var processes = new Dictionary<int, long>();
-        foreach (var pid in pids) processes[pid] = stats.Where(s => IsWithin(s.Key, pid, stats)).Sum(s => s.Value.Ticks);
+        // A root's children that already exited (PostgreSQL backends come and go) are in its cutime/cstime.
+        foreach (var pid in pids) processes[pid] = stats.Where(s => IsWithin(s.Key, pid, stats)).Sum(s => s.Value.Ticks) + ExitedChildrenTicks(pid);
         return new CpuSample(DateTime.UtcNow, fields.Sum() - idle, fields.Sum(), processes);
+    }
+
+    private static long ExitedChildrenTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(rest[13], CultureInfo.InvariantCulture) + long.Parse(rest[14], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static bool IsWithin(int pid, int root, Dictionary<int, (int Parent, long Ticks)> stats)
@@ -51,7 +66,8 @@ public sealed record CpuSample(DateTime At, long MachineBusyTicks, long MachineT
     public static string Describe(CpuSample from, CpuSample to, IReadOnlyDictionary<int, string> names)
     {
         var seconds = (to.At - from.At).TotalSeconds;
-        var machine = (to.MachineBusyTicks - from.MachineBusyTicks) / (double)Math.Max(1, to.MachineTotalTicks - from.MachineTotalTicks);
+        // Against wall-clock time, not /proc/stat's own total: in this VM the idle count lags and the total falls short.
+        var machine = (to.MachineBusyTicks - from.MachineBusyTicks) / TicksPerSecond / seconds / Environment.ProcessorCount;
         var parts = to.ProcessTicks.Select(p =>
             $"{names.GetValueOrDefault(p.Key, p.Key.ToString(CultureInfo.InvariantCulture))} {(p.Value - from.ProcessTicks.GetValueOrDefault(p.Key)) / TicksPerSecond / seconds:F2}");
         return string.Create(CultureInfo.InvariantCulture, $"machine busy {machine * 100:F0}% of {Environment.ProcessorCount} cores; cores used: {string.Join(", ", parts)}");

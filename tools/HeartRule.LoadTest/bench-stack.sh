@@ -95,7 +95,7 @@ case "${1:-}" in
     service sessions Sessions 28102
     probe_env
     for i in $(seq 0 $((gateways - 1))); do service "gateway$i" Gateway $((28080 + i)); done
-    signalr ;;
+    "$0" signalr ;;
   signalr)
     # (Re)starts the SignalR baseline alone.
     f=$(pidfile signalr)

@@ -79,7 +79,9 @@ public sealed class WebSocketEndpoint(
         var connection = new ClientConnection(socket, userId, limits.NewConnectionBucket(), options, logger);
         connections.Add(connection);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["connectionId"] = connection.Id, ["userId"] = userId });
-        logger.LogInformation("Connection {ConnectionId} opened for user {UserId}", connection.Id, userId);
+        // Debug, not Information: a node holds tens of thousands of sockets, and two lines per socket at Information
+        // cost ~2 KiB of memory per idle connection in formatting garbage (docs/benchmarks.md), as well as the log volume.
+        logger.LogDebug("Connection {ConnectionId} opened for user {UserId}", connection.Id, userId);
         try
         {
             await connection.RunAsync(HandleFrameAsync);
@@ -91,7 +93,7 @@ public sealed class WebSocketEndpoint(
             {
                 await subscriptions.RemoveAsync(connection, sessionId);
             }
-            logger.LogInformation("Connection {ConnectionId} closed", connection.Id);
+            logger.LogDebug("Connection {ConnectionId} closed", connection.Id);
         }
     }
 
