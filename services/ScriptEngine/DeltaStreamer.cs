@@ -1,3 +1,4 @@
+using System.Text;
 using HeartRule.Contracts;
 using HeartRule.Engine;
 using MassTransit;
@@ -7,37 +8,69 @@ namespace HeartRule.ScriptEngine;
 /// <summary>
 /// Forwards the engine's token stream of one turn as <see cref="MessageDeltaProduced"/> events, and names each
 /// streamed message so that the final message carries the id its deltas had.
+/// Tokens are coalesced (a piece goes out every <see cref="FlushInterval"/> at most) and sent as transient,
+/// unconfirmed-in-line messages: a delta that is lost costs a moment of preview, never a message, since the
+/// final message is the durable one. Awaiting the broker for every word made streaming the turn's bottleneck
+/// (docs/benchmarks.md).
 /// </summary>
 public sealed class DeltaStreamer(Guid sessionId, IPublishEndpoint publisher, CancellationToken ct)
 {
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(40);
+
     private readonly List<Guid> _finished = [];
+    private readonly List<Task> _sends = [];
+    private readonly StringBuilder _pending = new();
     private Guid? _current;
     private int _index;
+    private long _lastFlush;
 
-    public async ValueTask OnDelta(MessageDelta delta)
+    public ValueTask OnDelta(MessageDelta delta)
     {
         _current ??= Guid.NewGuid();
         if (delta.Discarded)
         {
             // The engine threw this message away (e.g. a follow-up question it decided not to ask).
-            if (_index > 0)
-                await publisher.Publish(new MessageDeltaProduced { SessionId = sessionId, MessageId = _current.Value, Index = _index, Text = "", Discarded = true }, ct);
-            _current = null;
-            _index = 0;
-            return;
-        }
-        if (!delta.IsFinal && delta.Text.Length > 0)
-        {
-            await publisher.Publish(new MessageDeltaProduced { SessionId = sessionId, MessageId = _current.Value, Index = _index++, Text = delta.Text }, ct);
+            if (_index > 0 || _pending.Length > 0)
+            {
+                _pending.Clear();
+                Send(new MessageDeltaProduced { SessionId = sessionId, MessageId = _current.Value, Index = _index, Text = "", Discarded = true });
+            }
+            Reset();
+            return ValueTask.CompletedTask;
         }
         if (delta.IsFinal)
         {
+            // The final message carries the whole text: what is still pending need not be streamed.
+            _pending.Clear();
             _finished.Add(_current.Value);
-            _current = null;
-            _index = 0;
+            Reset();
+            return ValueTask.CompletedTask;
         }
+        _pending.Append(delta.Text);
+        if (_pending.Length > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_lastFlush) >= FlushInterval) Flush();
+        return ValueTask.CompletedTask;
     }
+
+    /// <summary>Waits for the pieces sent, so none of them can arrive after the turn's final messages are routed.</summary>
+    public Task CompleteAsync() => Task.WhenAll(_sends);
 
     /// <summary>The id of the turn's n-th message: the one its deltas used, or a new one if it was not streamed.</summary>
     public Guid MessageIdAt(int n) => n < _finished.Count ? _finished[n] : Guid.NewGuid();
+
+    private void Flush()
+    {
+        Send(new MessageDeltaProduced { SessionId = sessionId, MessageId = _current!.Value, Index = _index++, Text = _pending.ToString() });
+        _pending.Clear();
+        _lastFlush = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    private void Send(MessageDeltaProduced delta) =>
+        _sends.Add(publisher.Publish(delta, context => context.Durable = false, ct));
+
+    private void Reset()
+    {
+        _current = null;
+        _index = 0;
+        _lastFlush = 0;
+    }
 }

@@ -41,7 +41,9 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, IChatClient chat,
         }
         logger.LogInformation("Turn executed for session {SessionId}: {Status}, {MessageCount} message(s), {LlmCallCount} LLM call(s)",
             request.SessionId, result.Status, result.Messages.Count, result.LlmCalls.Count);
-        await context.RespondAsync(ToContract(result, streamer.MessageIdAt));
+        await streamer.CompleteAsync();
+        // Not persisted: the durable SubmitInput behind this request is what survives a broker restart.
+        await context.RespondAsync(ToContract(result, streamer.MessageIdAt), r => r.Durable = false);
     }
 
     private static TurnExecuted Failed(ErrorInfo error) => new()

@@ -123,7 +123,8 @@ public sealed class TurnProcessor(
     {
         try
         {
-            var response = await engine.GetResponse<TurnExecuted>(request, ct);
+            // Not persisted: if the broker restarts mid-request, the unacknowledged input is redelivered and asks again.
+            var response = await engine.GetResponse<TurnExecuted>(request, x => x.UseExecute(c => c.Durable = false), ct);
             return response.Message;
         }
         catch (RequestTimeoutException)

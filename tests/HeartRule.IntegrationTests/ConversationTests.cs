@@ -73,6 +73,37 @@ public sealed class ConversationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task AI_messages_are_streamed_as_deltas_that_carry_the_final_message_id()
+    {
+        await using var client = await system.ConnectAsync("streaming");
+        await client.SendAsync(new SessionStartFrame { RequestId = "s1", ScriptId = "intake" });
+        var deltas = new List<MessageDeltaFrame>();
+        var messages = new List<MessageFrame>();
+        while (true)
+        {
+            var frame = await client.NextAsync();
+            if (frame is MessageDeltaFrame d) deltas.Add(d);
+            if (frame is MessageFrame m) messages.Add(m);
+            if (frame is TurnCompletedFrame) break;
+        }
+        // Deltas are not sequenced: one may trail the turn's last frame by a moment.
+        try
+        {
+            while (true) if (await client.NextAsync(TimeSpan.FromSeconds(1)) is MessageDeltaFrame late) deltas.Add(late);
+        }
+        catch (TimeoutException)
+        {
+        }
+        var welcome = messages[0];
+        var pieces = deltas.Where(d => d.MessageId == welcome.MessageId).OrderBy(d => d.Index).ToList();
+        Assert.NotEmpty(pieces);
+        Assert.Equal(Enumerable.Range(0, pieces.Count), pieces.Select(p => p.Index));
+        Assert.StartsWith(string.Concat(pieces.Select(p => p.Text)), welcome.Content);
+        // Every delta belongs to a message of the turn (none of these is discarded on the first turn).
+        Assert.All(deltas, d => Assert.Contains(messages, m => m.MessageId == d.MessageId));
+    }
+
+    [Fact]
     public async Task An_unknown_script_is_answered_with_SCRIPT_NOT_FOUND()
     {
         await using var client = await system.ConnectAsync("bob");
