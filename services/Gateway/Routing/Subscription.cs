@@ -14,6 +14,9 @@ public sealed class Subscription(ClientConnection connection, Guid sessionId, bo
     private readonly SemaphoreSlim _gate = new(0, 1);
     private readonly SortedDictionary<long, RoutedFrame> _pending = new();
     private int _repairScheduled;
+    private long _gapSince;
+    /// <summary>How long a gap may stay unfilled before it is given up as unrecoverable.</summary>
+    private static readonly TimeSpan GapTimeout = TimeSpan.FromSeconds(10);
 
     public ClientConnection Connection { get; } = connection;
     public Guid SessionId { get; } = sessionId;
@@ -51,27 +54,45 @@ public sealed class Subscription(ClientConnection connection, Guid sessionId, bo
 
     private async Task DeliverLockedAsync(IEnumerable<RoutedFrame> frames, EventLog log, CancellationToken ct)
     {
-            foreach (var frame in frames)
+        foreach (var frame in frames)
+        {
+            if (frame.Seq is not { } seq)
             {
-                if (frame.Seq is not { } seq)
-                {
-                    Connection.Send(frame.Json);
-                }
-                else if (seq > LastSeq)
-                {
-                    _pending[seq] = frame;
-                }
+                Connection.Send(frame.Json);
             }
+            else if (seq > LastSeq)
+            {
+                _pending[seq] = frame;
+            }
+        }
+        Drain();
+        if (_pending.Count == 0)
+        {
+            _gapSince = 0;
+            return;
+        }
+        var missingUpTo = _pending.Keys.First() - 1;
+        foreach (var frame in await log.ReadAsync(SessionId, LastSeq, missingUpTo, ct))
+        {
+            if (frame.Seq > LastSeq) _pending.TryAdd(frame.Seq!.Value, frame);
+        }
+        Drain();
+        if (_pending.Count == 0)
+        {
+            _gapSince = 0;
+        }
+        else if (_gapSince == 0)
+        {
+            _gapSince = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+        else if (System.Diagnostics.Stopwatch.GetElapsedTime(_gapSince) > GapTimeout)
+        {
+            // Neither the event log nor the stored transcript has the missing events: rather than hold this socket's
+            // session back forever, go on from what is there (the client can still read the transcript over HTTP).
+            LastSeq = _pending.Keys.First() - 1;
+            _gapSince = 0;
             Drain();
-            if (_pending.Count > 0)
-            {
-                var missingUpTo = _pending.Keys.First() - 1;
-                foreach (var frame in await log.ReadAsync(SessionId, LastSeq, missingUpTo, ct))
-                {
-                    if (frame.Seq > LastSeq) _pending.TryAdd(frame.Seq!.Value, frame);
-                }
-                Drain();
-            }
+        }
     }
 
     private void Drain()
