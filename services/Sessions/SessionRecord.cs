@@ -23,7 +23,12 @@ public sealed record SessionRecord
     public required int Turn { get; init; }
     /// <summary>The most recent clientMessageIds, newest last: a retried input is recognised and not run twice.</summary>
     public IReadOnlyList<string> RecentInputs { get; init; } = [];
+    /// <summary>Kept without its engine state, which is always <see cref="StateJson"/>: see <see cref="PublishableLastTurn"/>.</summary>
     public TurnCompleted? LastTurn { get; init; }
+
+    /// <summary>The last committed turn as it was published, its state taken from the record rather than stored twice.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TurnCompleted? PublishableLastTurn => LastTurn is null ? null : LastTurn with { StateJson = StateJson };
 
     public const int RecentInputsKept = 200;
 }

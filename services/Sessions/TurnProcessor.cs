@@ -26,8 +26,8 @@ public sealed class TurnProcessor(
         if (existing is not null)
         {
             // A redelivered start: the session exists, so its first turn was committed; make sure it was published.
-            if (existing.LastTurn is { Turn: 0 } first) await publisher.Publish(first, ct);
-            return new StartOutcome(existing.LastTurn, null);
+            if (existing.PublishableLastTurn is { Turn: 0 } first) await publisher.Publish(first, ct);
+            return new StartOutcome(existing.PublishableLastTurn, null);
         }
 
         var script = await persistence.GetScriptAsync(command.ScriptId, command.ScriptVersion, ct);
@@ -98,7 +98,7 @@ public sealed class TurnProcessor(
             {
                 // A retry of an input whose turn is committed: publish it again if it is the latest (it may not
                 // have gone out before a crash); older ones were delivered long ago, since later turns followed.
-                if (record.LastTurn?.ClientMessageId == input.ClientMessageId) await publisher.Publish(record.LastTurn, ct);
+                if (record.PublishableLastTurn is { } last && last.ClientMessageId == input.ClientMessageId) await publisher.Publish(last, ct);
                 logger.LogInformation("Input {ClientMessageId} of session {SessionId} was already processed", input.ClientMessageId, input.SessionId);
             }
             return;
@@ -176,7 +176,7 @@ public sealed class TurnProcessor(
         {
             LastInputSeq = Math.Max(record.LastInputSeq, input?.InputSeq ?? 0),
             Status = turn.SessionStatus, ExecutionStatus = executionStatus, StateJson = turn.StateJson, Version = turn.StateVersion,
-            LastSeq = seq, Turn = turn.Turn, RecentInputs = recent, LastTurn = turn,
+            LastSeq = seq, Turn = turn.Turn, RecentInputs = recent, LastTurn = turn with { StateJson = "" },
         };
         if (!await store.TrySaveAsync(next, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");
