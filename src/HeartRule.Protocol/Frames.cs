@@ -6,16 +6,30 @@ namespace HeartRule.Protocol;
 // The frames of the heartrule.v1 subprotocol (docs/protocol.md). Names are the contract; fields are added,
 // never renamed. Every frame is one JSON object with a "type".
 
+// Written through the base type, the discriminator goes first; read per concrete type (ProtocolJson.Parse).
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(SessionStartFrame), FrameTypes.SessionStart)]
+[JsonDerivedType(typeof(SessionAttachFrame), FrameTypes.SessionAttach)]
+[JsonDerivedType(typeof(SessionDetachFrame), FrameTypes.SessionDetach)]
+[JsonDerivedType(typeof(InputFrame), FrameTypes.Input)]
+[JsonDerivedType(typeof(PingFrame), FrameTypes.Ping)]
+[JsonDerivedType(typeof(SessionStartedFrame), FrameTypes.SessionStarted)]
+[JsonDerivedType(typeof(SessionAttachedFrame), FrameTypes.SessionAttached)]
+[JsonDerivedType(typeof(AckFrame), FrameTypes.Ack)]
+[JsonDerivedType(typeof(MessageFrame), FrameTypes.Message)]
+[JsonDerivedType(typeof(MessageDeltaFrame), FrameTypes.MessageDelta)]
+[JsonDerivedType(typeof(TurnCompletedFrame), FrameTypes.TurnCompleted)]
+[JsonDerivedType(typeof(ErrorFrame), FrameTypes.Error)]
+[JsonDerivedType(typeof(PongFrame), FrameTypes.Pong)]
 public abstract record Frame
 {
-    [JsonIgnore] public abstract string Type { get; }
+    [JsonIgnore] public string Type => FrameTypes.NameOf(GetType());
 }
 
 // Client → server
 
 public sealed record SessionStartFrame : Frame
 {
-    public override string Type => FrameTypes.SessionStart;
     public required string RequestId { get; init; }
     public required string ScriptId { get; init; }
     public int? Version { get; init; }
@@ -26,7 +40,6 @@ public sealed record SessionStartFrame : Frame
 
 public sealed record SessionAttachFrame : Frame
 {
-    public override string Type => FrameTypes.SessionAttach;
     public required string RequestId { get; init; }
     public required Guid SessionId { get; init; }
     public long? LastSeq { get; init; }
@@ -35,13 +48,11 @@ public sealed record SessionAttachFrame : Frame
 
 public sealed record SessionDetachFrame : Frame
 {
-    public override string Type => FrameTypes.SessionDetach;
     public required Guid SessionId { get; init; }
 }
 
 public sealed record InputFrame : Frame
 {
-    public override string Type => FrameTypes.Input;
     public required string RequestId { get; init; }
     public required Guid SessionId { get; init; }
     public required string ClientMessageId { get; init; }
@@ -50,35 +61,30 @@ public sealed record InputFrame : Frame
 
 public sealed record PingFrame : Frame
 {
-    public override string Type => FrameTypes.Ping;
 }
 
 // Server → client
 
 public sealed record SessionStartedFrame : Frame
 {
-    public override string Type => FrameTypes.SessionStarted;
     public required string RequestId { get; init; }
     public required Guid SessionId { get; init; }
 }
 
 public sealed record SessionAttachedFrame : Frame
 {
-    public override string Type => FrameTypes.SessionAttached;
     public required string RequestId { get; init; }
     public required Guid SessionId { get; init; }
 }
 
 public sealed record AckFrame : Frame
 {
-    public override string Type => FrameTypes.Ack;
     public required string RequestId { get; init; }
     public required string ClientMessageId { get; init; }
 }
 
 public sealed record MessageFrame : Frame
 {
-    public override string Type => FrameTypes.Message;
     public required Guid SessionId { get; init; }
     public required long Seq { get; init; }
     public required Guid MessageId { get; init; }
@@ -91,7 +97,6 @@ public sealed record MessageFrame : Frame
 
 public sealed record MessageDeltaFrame : Frame
 {
-    public override string Type => FrameTypes.MessageDelta;
     public required Guid SessionId { get; init; }
     public required Guid MessageId { get; init; }
     public required int Index { get; init; }
@@ -102,7 +107,6 @@ public sealed record MessageDeltaFrame : Frame
 
 public sealed record TurnCompletedFrame : Frame
 {
-    public override string Type => FrameTypes.TurnCompleted;
     public required Guid SessionId { get; init; }
     public required long Seq { get; init; }
     public required string ExecutionStatus { get; init; }
@@ -115,7 +119,6 @@ public sealed record TurnCompletedFrame : Frame
 
 public sealed record ErrorFrame : Frame
 {
-    public override string Type => FrameTypes.Error;
     public string? RequestId { get; init; }
     public Guid? SessionId { get; init; }
     public required string Code { get; init; }
@@ -125,11 +128,19 @@ public sealed record ErrorFrame : Frame
 
 public sealed record PongFrame : Frame
 {
-    public override string Type => FrameTypes.Pong;
 }
 
 public static class FrameTypes
 {
+    /// <summary>Frame type name → CLR type, from the discriminators declared on <see cref="Frame"/>: the one list.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> ByName = typeof(Frame)
+        .GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false).Cast<JsonDerivedTypeAttribute>()
+        .ToDictionary(a => (string)a.TypeDiscriminator!, a => a.DerivedType);
+
+    private static readonly IReadOnlyDictionary<Type, string> NamesByType = ByName.ToDictionary(kv => kv.Value, kv => kv.Key);
+
+    public static string NameOf(Type frameType) => NamesByType[frameType];
+
     public const string SessionStart = "session.start";
     public const string SessionAttach = "session.attach";
     public const string SessionDetach = "session.detach";

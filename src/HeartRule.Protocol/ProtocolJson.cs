@@ -21,34 +21,7 @@ public static class ProtocolJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly Dictionary<string, Type> FrameTypesByName = new()
-    {
-        [FrameTypes.SessionStart] = typeof(SessionStartFrame),
-        [FrameTypes.SessionAttach] = typeof(SessionAttachFrame),
-        [FrameTypes.SessionDetach] = typeof(SessionDetachFrame),
-        [FrameTypes.Input] = typeof(InputFrame),
-        [FrameTypes.Ping] = typeof(PingFrame),
-        [FrameTypes.SessionStarted] = typeof(SessionStartedFrame),
-        [FrameTypes.SessionAttached] = typeof(SessionAttachedFrame),
-        [FrameTypes.Ack] = typeof(AckFrame),
-        [FrameTypes.Message] = typeof(MessageFrame),
-        [FrameTypes.MessageDelta] = typeof(MessageDeltaFrame),
-        [FrameTypes.TurnCompleted] = typeof(TurnCompletedFrame),
-        [FrameTypes.Error] = typeof(ErrorFrame),
-        [FrameTypes.Pong] = typeof(PongFrame),
-    };
-
-    public static byte[] Serialize(Frame frame)
-    {
-        var node = JsonSerializer.SerializeToNode(frame, frame.GetType(), Options)!.AsObject();
-        var ordered = new JsonObject { ["type"] = frame.Type };
-        foreach (var (key, value) in node.ToList())
-        {
-            node.Remove(key);
-            ordered[key] = value;
-        }
-        return JsonSerializer.SerializeToUtf8Bytes(ordered, Options);
-    }
+    public static byte[] Serialize(Frame frame) => JsonSerializer.SerializeToUtf8Bytes(frame, Options);
 
     public static string SerializeToString(Frame frame) => System.Text.Encoding.UTF8.GetString(Serialize(frame));
 
@@ -72,7 +45,7 @@ public static class ProtocolJson
             if (!doc.RootElement.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
                 return FrameParseResult.Fail(ErrorCodes.InvalidFrame, "The frame has no string field \"type\".", requestId);
             var type = typeElement.GetString()!;
-            if (!FrameTypesByName.TryGetValue(type, out var clrType))
+            if (!FrameTypes.ByName.TryGetValue(type, out var clrType))
                 return FrameParseResult.Fail(ErrorCodes.UnknownType, $"Unknown frame type \"{type}\".", requestId);
             try
             {
