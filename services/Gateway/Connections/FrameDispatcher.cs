@@ -35,7 +35,7 @@ public sealed class FrameDispatcher(
             return;
         }
         var sessionId = Guid.NewGuid();
-        await ownership.RecordAsync(sessionId, connection.UserId);
+        await owners.RecordAsync(sessionId, connection.UserId);
         // Subscribe (and claim the route) before publishing, so no event of the new session can miss this socket.
         var subscription = await subscriptions.AddAsync(connection, sessionId, frame.Debug ?? false, lastSeq: 0);
         await subscription.OpenAsync(

@@ -8,14 +8,12 @@ namespace HeartRule.Gateway.Connections;
 /// </summary>
 public sealed class SessionOwnership(SessionOwners owners, TranscriptClient transcript)
 {
-    public Task RecordAsync(Guid sessionId, string userId) => owners.RecordAsync(sessionId, userId);
-
     /// <summary>The owner's user id, or null when the session does not exist.</summary>
     public async Task<string?> GetOwnerAsync(Guid sessionId, CancellationToken ct)
     {
         if (await owners.GetAsync(sessionId) is { } owner) return owner;
         var stored = await transcript.GetOwnerAsync(sessionId, ct);
-        if (stored is not null) await RecordAsync(sessionId, stored);
+        if (stored is not null) await owners.RecordAsync(sessionId, stored);
         return stored;
     }
 }
