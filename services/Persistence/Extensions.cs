@@ -33,7 +33,14 @@ public static class Extensions
     {
         var connectionString = builder.Configuration.GetConnectionString(DatabaseName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{DatabaseName} is not configured (the AppHost injects it).");
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton(_ =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+            // The turn writer sends the same few statements for every turn: prepared once per connection, the server
+            // stops parsing and planning them each time (docs/benchmarks.md). The connection string may still set it.
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0) dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
+            return dataSource.Build();
+        });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"]);
 
         builder.Services.AddSingleton<Migrator>();

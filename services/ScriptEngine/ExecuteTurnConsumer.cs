@@ -13,7 +13,7 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, IChatClient chat,
     public async Task Consume(ConsumeContext<ExecuteTurn> context)
     {
         var request = context.Message;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["sessionId"] = request.SessionId });
+        using var scope = logger.BeginScope("sessionId:{sessionId} messageId:{messageId}", request.SessionId, context.MessageId);
         var script = await catalog.GetAsync(request.ScriptId, request.ScriptVersion, context.CancellationToken);
         if (script is null)
         {

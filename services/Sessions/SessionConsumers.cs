@@ -7,7 +7,7 @@ public sealed class StartSessionConsumer(TurnProcessor processor, ILogger<StartS
 {
     public async Task Consume(ConsumeContext<StartSession> context)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["sessionId"] = context.Message.SessionId, ["messageId"] = context.MessageId });
+        using var scope = logger.BeginScope("sessionId:{sessionId} messageId:{messageId}", context.Message.SessionId, context.MessageId);
         await processor.StartAsync(context.Message, context.CancellationToken);
     }
 }
@@ -16,10 +16,8 @@ public sealed class SubmitInputConsumer(TurnProcessor processor, ILogger<SubmitI
 {
     public async Task Consume(ConsumeContext<SubmitInput> context)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["sessionId"] = context.Message.SessionId, ["messageId"] = context.MessageId, ["clientMessageId"] = context.Message.ClientMessageId,
-        });
+        using var scope = logger.BeginScope("sessionId:{sessionId} messageId:{messageId} clientMessageId:{clientMessageId}",
+            context.Message.SessionId, context.MessageId, context.Message.ClientMessageId);
         await processor.SubmitAsync(context.Message, context.GetRetryAttempt(), context.CancellationToken);
     }
 }

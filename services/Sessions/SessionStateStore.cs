@@ -6,7 +6,9 @@ namespace HeartRule.Sessions;
 /// <summary>Session records in Redis, written with a compare-and-set on the version so two writers never both win.</summary>
 public sealed class SessionStateStore(IConnectionMultiplexer redis)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Relaxed escaping: the engine state inside the record is a JSON string, and the default encoder would write
+    // each of its quotes as \u0022. The record is only ever read back as JSON.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // Writes only when the stored version is the one the writer read (0 = no record yet).
     private static readonly LuaScript CompareAndSet = LuaScript.Prepare("""

@@ -62,7 +62,7 @@ public sealed class TurnProcessor(
     /// <param name="attempt">0 on the first delivery, then the retry count (inputs that came too early are retried).</param>
     public async Task SubmitAsync(SubmitInput input, int attempt, CancellationToken ct)
     {
-        logger.LogInformation("Processing input {ClientMessageId} of session {SessionId}", input.ClientMessageId, input.SessionId);
+        logger.LogDebug("Processing input {ClientMessageId} of session {SessionId}", input.ClientMessageId, input.SessionId);
         var record = await store.GetAsync(input.SessionId) ?? await LoadFromPersistenceAsync(input, ct);
         if (record is null)
         {

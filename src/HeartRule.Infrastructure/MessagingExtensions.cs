@@ -30,6 +30,13 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(connectionString), h => h.PublisherConfirmation = true);
+                // Engine state travels as a JSON string inside the message: the default encoder writes each of its
+                // quotes as \u0022, tripling its size on every hop. Messages are only ever read as JSON.
+                cfg.ConfigureJsonSerializerOptions(options =>
+                {
+                    options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+                    return options;
+                });
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

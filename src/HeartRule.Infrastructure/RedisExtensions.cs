@@ -17,6 +17,9 @@ public static class RedisExtensions
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured (the AppHost injects it).");
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false;
+        // The client's own dedicated I/O threads spin while they wait; the shared thread pool does not compete
+        // with the services' work for the few cores a pod has (docs/benchmarks.md).
+        options.SocketManager = SocketManager.ThreadPool;
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return builder;

@@ -34,5 +34,23 @@ internal static class StartupHook
         })
         { IsBackground = true, Name = "gc-probe" };
         thread.Start();
+        if (Environment.GetEnvironmentVariable("POOL_PROBE") is not null) StartPoolSampler(Path.Combine(dir, $"pool-{Environment.ProcessId}.log"));
+    }
+
+    /// <summary>Every 100 ms: thread pool threads, queued work items, GC pause total — to tell stalls from starvation.</summary>
+    private static void StartPoolSampler(string path)
+    {
+        var thread = new Thread(() =>
+        {
+            using var log = new StreamWriter(path) { AutoFlush = true };
+            while (true)
+            {
+                Thread.Sleep(100);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{DateTime.UtcNow:HH:mm:ss.fff} threads={ThreadPool.ThreadCount} queued={ThreadPool.PendingWorkItemCount} gcpause={GC.GetTotalPauseDuration().TotalMilliseconds:F0} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)}"));
+            }
+        })
+        { IsBackground = true, Name = "pool-probe" };
+        thread.Start();
     }
 }

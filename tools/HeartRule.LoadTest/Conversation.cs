@@ -36,6 +36,14 @@ public sealed class Conversation
     public int Index { get; }
     public Guid SessionId { get; private set; }
     public int Restarts { get; private set; }
+    /// <summary>Answers given in the current session.</summary>
+    public int Answers { get; private set; }
+    /// <summary>
+    /// Conversation i leaves its first session after i mod <paramref name="stagger"/> answers (0: never). All
+    /// conversations start together and advance together, so without this every session of the run would end,
+    /// and restart, in the same second — a burst of session starts that real traffic does not have.
+    /// </summary>
+    public bool LeavesEarly(int stagger) => stagger > 0 && Restarts == 1 && Answers == Index % stagger && Answers > 0;
     public bool IsOpen => _socket?.IsOpen == true;
 
     public async Task ConnectAsync(Uri server, string token, HttpMessageInvoker invoker, CancellationToken ct) =>
@@ -45,12 +53,16 @@ public sealed class Conversation
     public Task<TurnTiming> StartSessionAsync(CancellationToken ct)
     {
         Restarts++;
+        Answers = 0;
         SessionId = Guid.Empty;
         return RunAsync(id => new SessionStartFrame { RequestId = id, ScriptId = _scriptId, Debug = _debug ? true : null }, ct);
     }
 
-    public Task<TurnTiming> AnswerAsync(string text, CancellationToken ct) =>
-        RunAsync(id => new InputFrame { RequestId = id, SessionId = SessionId, ClientMessageId = id, Text = text }, ct);
+    public Task<TurnTiming> AnswerAsync(string text, CancellationToken ct)
+    {
+        Answers++;
+        return RunAsync(id => new InputFrame { RequestId = id, SessionId = SessionId, ClientMessageId = id, Text = text }, ct);
+    }
 
     public Task CloseAsync() => _socket?.CloseAsync() ?? Task.CompletedTask;
 

@@ -11,6 +11,8 @@ public sealed class TurnStats
     private readonly Latencies _toCommit = new(), _commitToClient = new(), _llm = new();
     private readonly ConcurrentDictionary<string, int> _errors = new();
     private long _windowStart, _ok, _missed, _restarts, _restartFailures;
+    // Worst turn latency by the second its input was sent in: a stall shows as a run of slow seconds, queueing as a spread.
+    private readonly ConcurrentDictionary<long, double> _worstBySecond = new();
 
     public int Errors => _errors.Values.Sum();
 
@@ -36,6 +38,8 @@ public sealed class TurnStats
         Interlocked.Increment(ref _ok);
         var last = t.LastMessageAt != 0 ? t.LastMessageAt : t.CompletedAt;
         _lastMessage.Add(Latencies.Milliseconds(t.SentAt, last));
+        var second = (long)Stopwatch.GetElapsedTime(_windowStart, t.SentAt).TotalSeconds;
+        _worstBySecond.AddOrUpdate(second, Latencies.Milliseconds(t.SentAt, last), (_, worst) => Math.Max(worst, Latencies.Milliseconds(t.SentAt, last)));
         _exLlm.Add(Latencies.Milliseconds(t.SentAt, last) - t.LlmMs);
         _llm.Add(t.LlmMs);
         _completed.Add(Latencies.Milliseconds(t.SentAt, t.CompletedAt));
@@ -70,6 +74,8 @@ public sealed class TurnStats
         Row("input → committed by Sessions", _toCommit.Summarize());
         Row("committed → last message at client", _commitToClient.Summarize());
         Row("input → turn.completed", _completed.Summarize());
+        Console.WriteLine("  worst turn latency (ms) by second of the window: " + string.Join(" ",
+            _worstBySecond.OrderBy(kv => kv.Key).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}:{kv.Value:F0}"))));
     }
 
     private static void Row(string name, Latencies.Summary s) =>

@@ -28,6 +28,8 @@ public static class TurnsCommand
         var debug = !args.Flag("no-debug");
         var processes = ParseProcesses(args.List("procs", ""));
         var label = args.String("label", $"{rate} turns/s");
+        // The script's length in answers (loadtest: 16): the first sessions are left after 0..stagger-1 answers.
+        var stagger = args.Int("stagger", 16);
         args.EnsureAllRead();
 
         var runId = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
@@ -81,7 +83,7 @@ public static class TurnsCommand
                     continue;
                 }
                 var record = measuring;
-                inFlight.Add(TurnAsync(conversation, record ? stats : null, idle.Writer, stop.Token));
+                inFlight.Add(TurnAsync(conversation, record ? stats : null, idle.Writer, stagger, stop.Token));
             }
             inFlight.RemoveAll(t => t.IsCompleted);
             if (runClock.Elapsed >= nextReport)
@@ -102,15 +104,15 @@ public static class TurnsCommand
         return stats.Errors == 0 ? 0 : 1;
     }
 
-    private static async Task TurnAsync(Conversation conversation, TurnStats? stats, ChannelWriter<Conversation> idle, CancellationToken ct)
+    private static async Task TurnAsync(Conversation conversation, TurnStats? stats, ChannelWriter<Conversation> idle, int stagger, CancellationToken ct)
     {
         try
         {
             var timing = await conversation.AnswerAsync(Answers[Random.Shared.Next(Answers.Length)], ct);
             stats?.Add(timing);
-            if (timing.ExecutionStatus == "completed" || timing.Error == "SESSION_COMPLETED")
+            if (timing.ExecutionStatus == "completed" || timing.Error == "SESSION_COMPLETED" || (timing.Ok && conversation.LeavesEarly(stagger)))
             {
-                // The script ended: a new session, not counted as a turn (its opening has no input).
+                // The script ended (or the client leaves it): a new session, not counted as a turn (its opening has no input).
                 var opening = await conversation.StartSessionAsync(ct);
                 stats?.Restarted(opening.Ok);
             }
