@@ -30,7 +30,12 @@ public static class EmbeddedPromptTemplates
 {
     public static IReadOnlyList<string> Names { get; } = ["ai_say", "ai_ask", "ai_think", "extract"];
 
-    public static string Get(string name)
+    // Read once: they are compiled in, and every LLM call of every turn asks for one.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Loaded = new(StringComparer.Ordinal);
+
+    public static string Get(string name) => Loaded.GetOrAdd(name, Load);
+
+    private static string Load(string name)
     {
         using var stream = typeof(EmbeddedPromptTemplates).Assembly.GetManifestResourceStream($"HeartRule.Engine.Templates.{name}.md")
             ?? throw new InvalidOperationException($"No embedded prompt template '{name}'");
