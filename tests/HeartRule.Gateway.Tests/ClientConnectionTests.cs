@@ -77,14 +77,19 @@ public class ClientConnectionTests
         Assert.Equal(WebSocketState.Aborted, socket.State);
     }
 
+    /// <summary>A running connection whose peer is a client socket over in-memory pipes.</summary>
+    private static (SocketPair Pair, WebSocket Server, WebSocket Client, ClientConnection Connection, Task Run) Connect()
+    {
+        var pair = new SocketPair();
+        var server = pair.Server();
+        var connection = new ClientConnection(server, "user", new TokenBucket(10, 10, TimeProvider.System), new GatewayOptions(), NullLogger.Instance);
+        return (pair, server, pair.Client(), connection, connection.RunAsync((_, _) => Task.CompletedTask));
+    }
+
     [Fact]
     public async Task Frames_go_out_in_order_and_the_close_after_them_and_nothing_after_the_close()
     {
-        var pair = new SocketPair();
-        using var server = pair.Server();
-        using var client = pair.Client();
-        var connection = new ClientConnection(server, "user", new TokenBucket(10, 10, TimeProvider.System), new GatewayOptions(), NullLogger.Instance);
-        var run = connection.RunAsync((_, _) => Task.CompletedTask);
+        var (pair, server, client, connection, run) = Connect();
 
         for (var i = 0; i < 50; i++) connection.Send($"{{\"n\":{i}}}");
         connection.RequestClose((WebSocketCloseStatus)1012, "service restart");
@@ -111,11 +116,7 @@ public class ClientConnectionTests
     [Fact]
     public async Task A_sender_comes_back_for_frames_sent_after_the_queue_ran_dry()
     {
-        var pair = new SocketPair();
-        using var server = pair.Server();
-        using var client = pair.Client();
-        var connection = new ClientConnection(server, "user", new TokenBucket(10, 10, TimeProvider.System), new GatewayOptions(), NullLogger.Instance);
-        var run = connection.RunAsync((_, _) => Task.CompletedTask);
+        var (pair, server, client, connection, run) = Connect();
         var buffer = new byte[256];
         for (var i = 0; i < 3; i++)
         {

@@ -18,6 +18,8 @@ public sealed class ClientConnection
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _closed = new();
     private readonly CancellationTokenSource _abort = new();
+    // What the queue may keep while idle: the room of a usual reply, not of the largest burst it ever held.
+    private const int IdleQueueCapacity = 4;
     // Guards the queue and everything below it.
     private readonly Queue<byte[]> _outbox = new();
     private Task _sender = Task.CompletedTask;
@@ -249,7 +251,9 @@ public sealed class ClientConnection
                         {
                             idle = true;
                             _sending = false;
-                            _sender = Task.CompletedTask; // an idle socket keeps no finished task either
+                            // An idle socket keeps no finished task either.
+                            _sender = Task.CompletedTask;
+                            if (_outbox.Capacity > IdleQueueCapacity) _outbox.TrimExcess();
                             return;
                         }
                         close = _closeRequest;
