@@ -10,7 +10,7 @@ public static class Extensions
 {
     public const string RouterQueue = "gateway-router";
 
-    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.AddSingleton(options);
@@ -24,6 +24,7 @@ public static class Extensions
         builder.Services.AddSingleton<FrameDispatcher>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton<OriginPolicy>();
+        builder.Services.AddSingleton<BearerTokenValidator>();
         builder.Services.AddSingleton<DevTokenIssuer>();
         builder.Services.AddSingleton<ConnectionLimits>();
         builder.Services.AddSingleton<ConnectionRegistry>();
@@ -37,7 +38,9 @@ public static class Extensions
 
         builder.AddHeartRuleRedis();
         builder.AddHeartRuleAuthentication();
-        builder.Services.AddLeanSocketPrincipal("/ws");
+        // Every listener: WebSocket handshakes are taken off the connection before HTTP sees it (docs/benchmarks.md).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
+            ActivatorUtilities.CreateInstance<WebSocketHandshake>(listen.ApplicationServices, next).OnConnectionAsync)));
         builder.Services.AddHeartRuleProblems();
         builder.AddHeartRuleMessaging(
             x =>

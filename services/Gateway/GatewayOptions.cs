@@ -9,6 +9,8 @@ public sealed class GatewayOptions
     /// <summary>Frames waiting for a slow reader; past this the socket is closed rather than the node's memory growing.</summary>
     public int SendQueueCapacity { get; set; } = 256;
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>From its first byte, a WebSocket handshake's request head must arrive within this, or the connection is closed (slowloris).</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>A socket that sends nothing (no frame, no ping) for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
     /// <summary>How long a node's claim on a session lives in Redis without a heartbeat.</summary>

@@ -18,14 +18,12 @@ app.UseHeartRuleProblems();
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.UseWebSockets();
-app.UseOriginPolicy("/ws");
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
-app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context)).RequireAuthorization();
+app.MapWebSocketFallback();
 app.MapReverseProxy();
 app.Lifetime.ApplicationStopping.Register(() =>
 {

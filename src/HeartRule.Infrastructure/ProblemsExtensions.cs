@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.Tokens;
 
 namespace HeartRule.Infrastructure;
 
@@ -38,13 +37,8 @@ public static class ProblemsExtensions
             jwt.Events.OnChallenge = async ctx =>
             {
                 ctx.HandleResponse();
-                var (error, message) = ctx.AuthenticateFailure switch
-                {
-                    SecurityTokenExpiredException => ("invalid_token", "The access token has expired."),
-                    not null => ("invalid_token", "The access token is not valid."),
-                    null => (null, "This request needs a bearer access token."),
-                };
-                ctx.Response.Headers.WWWAuthenticate = error is null ? "Bearer" : $"Bearer error=\"{error}\"";
+                var (challenge, message) = BearerChallenge.For(ctx.AuthenticateFailure);
+                ctx.Response.Headers.WWWAuthenticate = challenge;
                 await Problems.WriteAsync(ctx.HttpContext, Problems.Create(ErrorCodes.Unauthorized, message, ctx.HttpContext));
             };
             jwt.Events.OnForbidden = ctx =>

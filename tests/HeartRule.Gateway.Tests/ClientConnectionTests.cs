@@ -55,4 +55,79 @@ public class ClientConnectionTests
         Assert.Equal(WebSocketState.Aborted, socket.State);
         Assert.Equal(1, stream.WriteAttempts);
     }
+
+    [Fact]
+    public async Task The_queue_holds_exactly_its_capacity_behind_the_frame_being_sent()
+    {
+        var stream = new StalledStream();
+        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true });
+        var connection = new ClientConnection(socket, "slow", new TokenBucket(10, 10, TimeProvider.System), new GatewayOptions { SendQueueCapacity = 8 }, NullLogger.Instance);
+        var run = connection.RunAsync((_, _) => Task.CompletedTask);
+
+        connection.Send("{\"type\":\"pong\"}");
+        for (var i = 0; i < 500 && stream.WriteAttempts == 0; i++) await Task.Delay(10);
+        Assert.Equal(1, stream.WriteAttempts);
+        for (var i = 0; i < 8; i++) connection.Send("{\"type\":\"pong\"}");
+        await Task.Delay(100);
+        Assert.False(connection.IsClosed);
+        Assert.False(run.IsCompleted);
+
+        connection.Send("{\"type\":\"pong\"}");
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))) == run, "the overflow did not end the connection");
+        Assert.Equal(WebSocketState.Aborted, socket.State);
+    }
+
+    /// <summary>A running connection whose peer is a client socket over in-memory pipes.</summary>
+    private static (SocketPair Pair, WebSocket Server, WebSocket Client, ClientConnection Connection, Task Run) Connect()
+    {
+        var pair = new SocketPair();
+        var server = pair.Server();
+        var connection = new ClientConnection(server, "user", new TokenBucket(10, 10, TimeProvider.System), new GatewayOptions(), NullLogger.Instance);
+        return (pair, server, pair.Client(), connection, connection.RunAsync((_, _) => Task.CompletedTask));
+    }
+
+    [Fact]
+    public async Task Frames_go_out_in_order_and_the_close_after_them_and_nothing_after_the_close()
+    {
+        var (pair, server, client, connection, run) = Connect();
+
+        for (var i = 0; i < 50; i++) connection.Send($"{{\"n\":{i}}}");
+        connection.RequestClose((WebSocketCloseStatus)1012, "service restart");
+        connection.Send("{\"n\":\"late\"}");
+
+        var received = new List<string>();
+        var buffer = new byte[256];
+        while (true)
+        {
+            var result = await client.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            if (result.MessageType == WebSocketMessageType.Close) break;
+            received.Add(System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"{{\"n\":{i}}}"), received);
+        Assert.Equal((WebSocketCloseStatus)1012, client.CloseStatus);
+        Assert.Equal("service restart", client.CloseStatusDescription);
+
+        await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))) == run, "the connection did not end after the close handshake");
+        Assert.True(connection.IsClosed);
+        Assert.Equal(WebSocketState.Closed, server.State);
+    }
+
+    [Fact]
+    public async Task A_sender_comes_back_for_frames_sent_after_the_queue_ran_dry()
+    {
+        var (pair, server, client, connection, run) = Connect();
+        var buffer = new byte[256];
+        for (var i = 0; i < 3; i++)
+        {
+            connection.Send($"{{\"n\":{i}}}");
+            var result = await client.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal($"{{\"n\":{i}}}", System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count));
+            await Task.Delay(50); // the sender finds the queue empty and ends
+            Assert.False(connection.IsClosed);
+        }
+        await pair.ToServer.Writer.CompleteAsync(); // the client goes away
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(connection.IsClosed);
+    }
 }

@@ -1,5 +1,10 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
 using HeartRule.Protocol;
 
 namespace HeartRule.IntegrationTests;
@@ -83,5 +88,89 @@ public sealed class HandshakeTests(SystemFixture system)
         {
             foreach (var client in open) await client.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task Plain_http_on_the_gateway_port_still_reaches_the_pages_health_and_api()
+    {
+        using var http = new HttpClient { BaseAddress = system.GatewayHttp() };
+        using (var health = await http.GetAsync("/health")) Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using (var page = await http.GetAsync("/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        }
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/api/scripts");
+        api.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await system.TokenAsync("hs-http"));
+        using (var scripts = await http.SendAsync(api)) Assert.Equal(HttpStatusCode.OK, scripts.StatusCode);
+        // /ws after other requests on a kept-alive connection is HTTP's, and told so.
+        using (var reused = await http.GetAsync("/ws"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, reused.StatusCode);
+            Assert.True(reused.Headers.ConnectionClose);
+        }
+    }
+
+    [Fact]
+    public async Task A_plain_get_of_ws_as_the_first_request_on_its_connection_gets_426()
+    {
+        using var http = new HttpClient { BaseAddress = system.GatewayHttp() };
+        using var plain = await http.GetAsync("/ws");
+        Assert.Equal(HttpStatusCode.UpgradeRequired, plain.StatusCode);
+        Assert.Equal("VALIDATION_FAILED", (await plain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_ws_request_that_reaches_http_is_told_how_websockets_are_served()
+    {
+        using var http = new HttpClient { BaseAddress = system.GatewayHttp() };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ws") { Version = HttpVersion.Version10, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("HTTP/1.1 upgrades", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_request_head_over_the_limit_gets_431()
+    {
+        await using var raw = await RawHttp.ConnectAsync(system.GatewayHttp());
+        await raw.SendAsync(RawHttp.UpgradeHead(system.GatewayHttp(), null, extraHeaders: $"X-Padding: {new string('a', 20 * 1024)}\r\n"));
+        Assert.StartsWith("HTTP/1.1 431 ", await raw.ReadHeadAsync());
+    }
+
+    [Fact]
+    public async Task Websocket_version_8_gets_426_naming_version_13()
+    {
+        await using var raw = await RawHttp.ConnectAsync(system.GatewayHttp());
+        await raw.SendAsync(RawHttp.UpgradeHead(system.GatewayHttp(), await system.TokenAsync("hs-version"), version: "8"));
+        var head = await raw.ReadHeadAsync();
+        Assert.StartsWith("HTTP/1.1 426 ", head);
+        Assert.Contains("\r\nSec-WebSocket-Version: 13", head);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_in_the_middle_of_its_head_is_disconnected_after_the_handshake_timeout()
+    {
+        await using var raw = await RawHttp.ConnectAsync(system.GatewayHttp());
+        var clock = Stopwatch.StartNew();
+        await raw.SendAsync("GET /ws HTTP/1.1\r\n");
+        Assert.True(await raw.WaitForEndAsync(SystemFixture.HandshakeTimeout + TimeSpan.FromSeconds(10)), "the connection was still open");
+        Assert.InRange(clock.Elapsed, SystemFixture.HandshakeTimeout - TimeSpan.FromMilliseconds(500), SystemFixture.HandshakeTimeout + TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_frame_sent_in_the_same_write_as_the_handshake_is_not_lost()
+    {
+        await using var raw = await RawHttp.ConnectAsync(system.GatewayHttp());
+        var payload = Encoding.UTF8.GetBytes("{\"type\":\"ping\"}");
+        byte[] mask = [0x12, 0x34, 0x56, 0x78];
+        byte[] frame = [0x81, (byte)(0x80 | payload.Length), .. mask, .. payload.Select((b, i) => (byte)(b ^ mask[i % 4]))];
+        await raw.SendAsync([.. Encoding.ASCII.GetBytes(RawHttp.UpgradeHead(system.GatewayHttp(), await system.TokenAsync("hs-pipelined"))), .. frame]);
+
+        Assert.StartsWith("HTTP/1.1 101 ", await raw.ReadHeadAsync());
+        var header = await raw.ReadAsync(2);
+        Assert.Equal(0x81, header[0]); // one unmasked text frame
+        var answer = Encoding.UTF8.GetString(await raw.ReadAsync(header[1]));
+        Assert.Equal("pong", JsonDocument.Parse(answer).RootElement.GetProperty("type").GetString());
     }
 }

@@ -16,6 +16,8 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>Short enough for a test to watch it happen; every other test keeps its sockets busy.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(8);
     public const int MaxConnectionsPerUser = 6;
+    /// <summary>Short, so that watching a stalled handshake being cut off takes the test little time.</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan LlmLatency = TimeSpan.FromMilliseconds(300);
 
     private readonly HttpClient _http = new();
@@ -34,6 +36,7 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             Project(builder, "gateway").WithReplicas(2)
                 .WithEnvironment("Gateway__IdleTimeout", IdleTimeout.ToString())
+                .WithEnvironment("Gateway__HandshakeTimeout", HandshakeTimeout.ToString())
                 .WithEnvironment("Gateway__MaxConnectionsPerUser", MaxConnectionsPerUser.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .WithEnvironment("Gateway__AllowedOrigins__0", "https://studio.heartrule.test");
             Project(builder, "sessions").WithReplicas(2);

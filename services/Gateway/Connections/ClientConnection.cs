@@ -1,24 +1,31 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading.Channels;
 using HeartRule.Contracts;
 using HeartRule.Protocol;
 
 namespace HeartRule.Gateway.Connections;
 
 /// <summary>
-/// One WebSocket. Reads frames and hands them to the dispatcher; writes through a bounded queue drained by
-/// one sender, so a slow reader costs at most the queue — past that its socket is closed.
+/// One WebSocket. Reads frames and hands them to the dispatcher; writes through a bounded queue, so a slow
+/// reader costs at most the queue — past that its socket is closed. The sender exists only while the queue
+/// has something in it: an idle socket holds no parked send loop.
 /// </summary>
 public sealed class ClientConnection
 {
     private readonly WebSocket _socket;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _outbox;
     private readonly CancellationTokenSource _closed = new();
     private readonly CancellationTokenSource _abort = new();
+    // What the queue may keep while idle: the room of a usual reply, not of the largest burst it ever held.
+    private const int IdleQueueCapacity = 4;
+    // Guards the queue and everything below it.
+    private readonly Queue<byte[]> _outbox = new();
+    private Task _sender = Task.CompletedTask;
+    private bool _sending;
+    // No frame is queued after this: the close frame is the last thing the sender writes.
+    private bool _sendsCompleted;
     private (WebSocketCloseStatus Status, string Reason)? _closeRequest;
 
     public ClientConnection(WebSocket socket, string userId, TokenBucket bucket, GatewayOptions options, ILogger logger)
@@ -28,11 +35,6 @@ public sealed class ClientConnection
         UserId = userId;
         _options = options;
         _logger = logger;
-        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.SendQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public string Id { get; } = Guid.NewGuid().ToString("N")[..12];
@@ -71,8 +73,19 @@ public sealed class ClientConnection
 
     private void Enqueue(byte[] payload)
     {
-        if (IsClosed) return;
-        if (!_outbox.Writer.TryWrite(payload))
+        bool overflow;
+        lock (_outbox)
+        {
+            // After a close request, or once sending failed, a frame could not be sent anyway.
+            if (_sendsCompleted) return;
+            overflow = _outbox.Count >= _options.SendQueueCapacity;
+            if (!overflow)
+            {
+                _outbox.Enqueue(payload);
+                StartSenderLocked();
+            }
+        }
+        if (overflow)
         {
             _logger.LogWarning("Connection {ConnectionId} of user {UserId} reads too slowly; closing it", Id, UserId);
             RequestClose(WebSocketCloseStatus.PolicyViolation, "send queue overflow");
@@ -84,14 +97,26 @@ public sealed class ClientConnection
     /// <summary>Closes the socket after the frames already queued (the close frame goes last).</summary>
     public void RequestClose(WebSocketCloseStatus status, string reason)
     {
-        _closeRequest ??= (status, reason);
-        _outbox.Writer.TryComplete();
+        lock (_outbox)
+        {
+            _closeRequest ??= (status, reason);
+            if (_sendsCompleted) return;
+            _sendsCompleted = true;
+            StartSenderLocked();
+        }
     }
 
-    /// <summary>Runs until the socket ends: the receive loop here, the send loop beside it.</summary>
+    private void StartSenderLocked()
+    {
+        if (_sending) return;
+        _sending = true;
+        // Not inline: callers deliver under their own locks and must not run socket writes there.
+        _sender = Task.Run(SendLoopAsync);
+    }
+
+    /// <summary>Runs until the socket ends: the receive loop here, a sender beside it whenever there is something to send.</summary>
     public async Task RunAsync(Func<ClientConnection, Frame, Task> onFrame)
     {
-        var sender = Task.Run(SendLoopAsync);
         try
         {
             // Never cancelled except to abort: cancelling a pending receive tears the socket down without a close frame.
@@ -104,7 +129,9 @@ public sealed class ClientConnection
         }
         finally
         {
-            _outbox.Writer.TryComplete();
+            RequestClose(WebSocketCloseStatus.NormalClosure, "closing");
+            Task sender;
+            lock (_outbox) sender = _sender;
             await Task.WhenAny(sender, Task.Delay(TimeSpan.FromSeconds(5)));
             await AwaitPeerCloseAsync(_abort.Token);
             _closed.Cancel();
@@ -208,18 +235,43 @@ public sealed class ClientConnection
 
     private async Task SendLoopAsync()
     {
+        var idle = false;
         try
         {
-            await foreach (var payload in _outbox.Reader.ReadAllAsync())
+            while (true)
             {
-                await _socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
-            }
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                var (status, reason) = _closeRequest ?? (WebSocketCloseStatus.NormalClosure, "closing");
-                // The peer gets a few seconds to answer the close; then the connection is cut.
-                _abort.CancelAfter(TimeSpan.FromSeconds(5));
-                await _socket.CloseOutputAsync(status, reason, _abort.Token);
+                byte[]? payload;
+                (WebSocketCloseStatus Status, string Reason)? close = null;
+                lock (_outbox)
+                {
+                    if (!_outbox.TryDequeue(out payload))
+                    {
+                        // Stays "sending" after the close: nothing may start another sender behind the close frame.
+                        if (!_sendsCompleted)
+                        {
+                            idle = true;
+                            _sending = false;
+                            // An idle socket keeps no finished task either.
+                            _sender = Task.CompletedTask;
+                            if (_outbox.Capacity > IdleQueueCapacity) _outbox.TrimExcess();
+                            return;
+                        }
+                        close = _closeRequest;
+                    }
+                }
+                if (payload is not null)
+                {
+                    await _socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+                    continue;
+                }
+                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    var (status, reason) = close ?? (WebSocketCloseStatus.NormalClosure, "closing");
+                    // The peer gets a few seconds to answer the close; then the connection is cut.
+                    _abort.CancelAfter(TimeSpan.FromSeconds(5));
+                    await _socket.CloseOutputAsync(status, reason, _abort.Token);
+                }
+                return;
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -228,7 +280,16 @@ public sealed class ClientConnection
         }
         finally
         {
-            _closed.Cancel();
+            if (!idle)
+            {
+                // Closed, or broken: what is still queued can never be sent.
+                lock (_outbox)
+                {
+                    _sendsCompleted = true;
+                    _outbox.Clear();
+                }
+                _closed.Cancel();
+            }
         }
     }
 }

@@ -7,28 +7,13 @@ namespace HeartRule.Gateway.Connections;
 /// </summary>
 public sealed class OriginPolicy(GatewayOptions options)
 {
-    public bool IsAllowed(HttpRequest request)
+    /// <param name="origin">The Origin header, if any.</param>
+    /// <param name="host">The Host header: the gateway's own origin, as the client addressed it.</param>
+    public bool IsAllowed(string? origin, string host)
     {
-        var origin = request.Headers.Origin.ToString();
         if (string.IsNullOrEmpty(origin)) return true;
         if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return false;
-        if (string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)) return true;
+        if (string.Equals(uri.Authority, host, StringComparison.OrdinalIgnoreCase)) return true;
         return options.AllowedOrigins.Any(allowed => string.Equals(allowed.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
     }
-}
-
-public static class OriginPolicyExtensions
-{
-    /// <summary>Checked before authentication: a foreign page gets 403 whatever token it carries.</summary>
-    public static IApplicationBuilder UseOriginPolicy(this IApplicationBuilder app, PathString path) =>
-        app.Use(async (context, next) =>
-        {
-            if (context.Request.Path.StartsWithSegments(path)
-                && !context.RequestServices.GetRequiredService<OriginPolicy>().IsAllowed(context.Request))
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return;
-            }
-            await next();
-        });
 }

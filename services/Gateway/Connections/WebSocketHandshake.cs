@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using HeartRule.Protocol;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace HeartRule.Gateway.Connections;
+
+/// <summary>
+/// <c>GET /ws</c>, taken on the connection rather than as an HTTP request. An ASP.NET Core WebSocket is a request
+/// that never ends, and keeps its request state (HttpContext, features, authentication result, routing, trace,
+/// DI scope) for the socket's life; here the handshake reads and answers the head itself, and the socket keeps
+/// only its transport, the WebSocket and its <see cref="ClientConnection"/>. Every other connection goes on,
+/// unread, to Kestrel's HTTP: the pages, the API proxy, health checks, and TLS or HTTP/2 on the same port.
+/// </summary>
+public sealed class WebSocketHandshake(
+    ConnectionDelegate next,
+    GatewayOptions options,
+    OriginPolicy origins,
+    BearerTokenValidator tokens,
+    ConnectionLimits limits,
+    IHostApplicationLifetime lifetime,
+    WebSocketEndpoint endpoint,
+    IOptions<KestrelServerOptions> kestrel,
+    ILogger<WebSocketHandshake> logger)
+{
+    private static readonly ActivitySource Activities = new("HeartRule.Gateway");
+    /// <summary>Closing with unread bytes makes TCP reset the connection, which can destroy a refusal before the client reads it.</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
+
+    // Before its first byte a connection may be an HTTP client that connected early: it gets as long as Kestrel would give it.
+    private readonly TimeSpan _firstByteTimeout = kestrel.Value.Limits.KeepAliveTimeout;
+
+    private enum Outcome { NotWebSocket, Closed, Accepted }
+
+    public async Task OnConnectionAsync(ConnectionContext connection)
+    {
+        // The handshake runs in its own frame, so its buffers, strings and token are garbage once the socket runs.
+        var (outcome, socket, userId) = await HandshakeAsync(connection);
+        if (outcome == Outcome.Accepted) await endpoint.RunAsync(socket!, userId!);
+        else if (outcome == Outcome.NotWebSocket) await next(connection);
+    }
+
+    private async Task<(Outcome, WebSocket?, string?)> HandshakeAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        using var timeout = new CancellationTokenSource(_firstByteTimeout);
+        long examined = 0;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(timeout.Token);
+                var buffer = result.Buffer;
+                // From its first bytes on, the head must be complete within the handshake timeout (slowloris).
+                if (examined == 0) timeout.CancelAfter(options.HandshakeTimeout);
+                switch (RequestHeadScanner.Scan(buffer, out var headLength))
+                {
+                    case HeadScan.NotWebSocket:
+                        // Examined no further than before: HTTP's first read returns at once, with every byte.
+                        input.AdvanceTo(buffer.Start, buffer.GetPosition(examined));
+                        return (Outcome.NotWebSocket, null, null);
+                    case HeadScan.Incomplete when result.IsCompleted:
+                        input.AdvanceTo(buffer.End);
+                        return (Outcome.Closed, null, null);
+                    case HeadScan.Incomplete:
+                        examined = buffer.Length;
+                        input.AdvanceTo(buffer.Start, buffer.End);
+                        continue;
+                    case HeadScan.TooLarge:
+                        input.AdvanceTo(buffer.End);
+                        await RefuseAsync(connection.Transport, HandshakeRejection.HeadTooLarge, linger: true);
+                        return (Outcome.Closed, null, null);
+                    default:
+                        var request = Parse(buffer.Slice(0, headLength));
+                        var pipelined = buffer.Length > headLength;
+                        // Whatever follows the head (a first frame sent with it) stays for the WebSocket.
+                        input.AdvanceTo(buffer.GetPosition(headLength));
+                        return await AnswerAsync(connection.Transport, request, pipelined, timeout.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            logger.LogDebug("WebSocket handshake timed out");
+            return (Outcome.Closed, null, null);
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionAbortedException)
+        {
+            // The client went away mid-handshake.
+            return (Outcome.Closed, null, null);
+        }
+    }
+
+    private static HandshakeRequest? Parse(ReadOnlySequence<byte> head)
+    {
+        if (head.IsSingleSegment) return HandshakeRequest.Parse(head.FirstSpan);
+        var copy = ArrayPool<byte>.Shared.Rent((int)head.Length);
+        try
+        {
+            head.CopyTo(copy);
+            return HandshakeRequest.Parse(copy.AsSpan(0, (int)head.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private async Task<(Outcome, WebSocket?, string?)> AnswerAsync(IDuplexPipe transport, HandshakeRequest? request, bool pipelined, CancellationToken ct)
+    {
+        // For the handshake only: an activity kept for the socket's life would cost every socket its memory.
+        using var activity = StartActivity(request?.TraceParent);
+        var (rejection, userId) = request is null ? (HandshakeRejection.Malformed, null) : await JudgeAsync(request, ct);
+        activity?.SetTag("http.response.status_code", rejection?.Status ?? StatusCodes.Status101SwitchingProtocols);
+        if (rejection is not null)
+        {
+            logger.LogDebug("WebSocket handshake refused with {Status}: {Reason}", rejection.Status, rejection.Message);
+            await RefuseAsync(transport, rejection, pipelined);
+            return (Outcome.Closed, null, null);
+        }
+        try
+        {
+            HandshakeResponses.WriteSwitchingProtocols(transport.Output, request!.Key!);
+            await transport.Output.FlushAsync(ct);
+        }
+        catch
+        {
+            limits.Close(userId!);
+            throw;
+        }
+        var socket = WebSocket.CreateFromStream(new TransportStream(transport), new WebSocketCreationOptions
+        {
+            IsServer = true,
+            SubProtocol = ProtocolJson.SubProtocol,
+            KeepAliveInterval = options.KeepAliveInterval,
+        });
+        return (Outcome.Accepted, socket, userId);
+    }
+
+    /// <summary>In the documented order; the origin before the token, so a foreign page gets 403 whatever token it holds.</summary>
+    private async Task<(HandshakeRejection?, string?)> JudgeAsync(HandshakeRequest request, CancellationToken ct)
+    {
+        if (request.Check() is { } invalid) return (invalid, null);
+        if (!origins.IsAllowed(request.Origin, request.Host!)) return (HandshakeRejection.ForeignOrigin, null);
+        if (request.AccessToken() is not { } token) return (HandshakeRejection.Unauthorized(null), null);
+        string? userId;
+        Exception? failure;
+        try
+        {
+            (userId, failure) = await tokens.ValidateAsync(token, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // E.g. the identity provider's keys could not be fetched: what the HTTP pipeline answered with 500.
+            logger.LogError(ex, "Validating a WebSocket handshake's token failed");
+            return (HandshakeRejection.TokenCheckFailed, null);
+        }
+        if (userId is null)
+        {
+            logger.LogDebug("WebSocket handshake token refused: {Failure}", failure?.GetType().Name);
+            return (HandshakeRejection.Unauthorized(failure), null);
+        }
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return (HandshakeRejection.ShuttingDown, null);
+        if (!limits.TryOpen(userId)) return (HandshakeRejection.TooManyConnections(options.MaxConnectionsPerUser), null);
+        return (null, userId);
+    }
+
+    private static Activity? StartActivity(string? traceParent)
+    {
+        ActivityContext.TryParse(traceParent, null, out var parent);
+        var activity = Activities.StartActivity("WebSocket handshake", ActivityKind.Server, parent);
+        activity?.SetTag("http.request.method", "GET");
+        activity?.SetTag("url.path", WebSocketEndpoint.Path);
+        return activity;
+    }
+
+    private static async Task RefuseAsync(IDuplexPipe transport, HandshakeRejection rejection, bool linger)
+    {
+        HandshakeResponses.WriteRejection(transport.Output, rejection, WebSocketEndpoint.Path);
+        await transport.Output.FlushAsync();
+        if (!linger) return;
+        using var lingering = new CancellationTokenSource(Linger);
+        try
+        {
+            while (true)
+            {
+                var result = await transport.Input.ReadAsync(lingering.Token);
+                transport.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted) return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client kept sending; it has had its moment to read the answer.
+        }
+    }
+}
