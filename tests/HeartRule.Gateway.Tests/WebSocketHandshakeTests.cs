@@ -78,46 +78,46 @@ public class WebSocketHandshakeTests
         Assert.Equal("GET /wsx HTTP/1.1\r\nHost: gw\r\n\r\n", await connection.PassedOn.Task);
     }
 
-    [Fact]
-    public async Task A_head_over_the_limit_gets_431_and_no_http()
+    /// <summary>Sends a head, reads the answer and leaves; by then the middleware must be done, without HTTP.</summary>
+    private static async Task<string> RefusalAsync(string head)
     {
         var connection = new Connection();
         var run = Middleware(connection).OnConnectionAsync(connection.Context);
-        await connection.SendAsync($"GET /ws HTTP/1.1\r\nHost: gw\r\nX-Padding: {new string('a', 20 * 1024)}\r\n\r\n");
+        await connection.SendAsync(head);
         var response = await connection.ResponseAsync();
-        Assert.StartsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n", response);
-        Assert.Contains("\r\nConnection: close\r\n", response);
-        Assert.Contains("\"code\":\"PAYLOAD_TOO_LARGE\"", response);
-        await connection.Pair.ToServer.Writer.CompleteAsync(); // the client reads the answer and leaves
+        await connection.Pair.ToServer.Writer.CompleteAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(connection.PassedOn.Task.IsCompleted);
+        return response;
     }
 
-    [Fact]
-    public async Task A_head_without_host_is_a_bad_request()
+    public static TheoryData<string, string, string[]> Refusals => new()
     {
-        var connection = new Connection();
-        var run = Middleware(connection).OnConnectionAsync(connection.Context);
-        await connection.SendAsync("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n");
-        var response = await connection.ResponseAsync();
-        Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", response);
+        {
+            $"GET /ws HTTP/1.1\r\nHost: gw\r\nX-Padding: {new string('a', 20 * 1024)}\r\n\r\n",
+            "HTTP/1.1 431 Request Header Fields Too Large", ["\r\nConnection: close\r\n", "\"code\":\"PAYLOAD_TOO_LARGE\""]
+        },
+        {
+            "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n", // no Host
+            "HTTP/1.1 400 Bad Request", ["\r\nConnection: close\r\n", "\"code\":\"VALIDATION_FAILED\""]
+        },
+        {
+            "GET /ws HTTP/1.1\r\nHost: gw\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\n\r\n",
+            "HTTP/1.1 426 Upgrade Required", ["\r\nSec-WebSocket-Version: 13\r\n", "\r\nUpgrade: websocket\r\n"]
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task Heads_refused_before_the_token_is_looked_at_get_their_status_and_a_problem_document(string head, string statusLine, string[] expected)
+    {
+        var response = await RefusalAsync(head);
+        Assert.StartsWith(statusLine + "\r\n", response);
         var body = response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
         Assert.Contains($"\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n", response);
+        Assert.Contains("\r\nContent-Type: application/problem+json\r\n", response);
         Assert.Contains("\"instance\":\"/ws\"", body);
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
-    }
-
-    [Fact]
-    public async Task A_version_other_than_13_gets_426_naming_13()
-    {
-        var connection = new Connection();
-        var run = Middleware(connection).OnConnectionAsync(connection.Context);
-        await connection.SendAsync("GET /ws HTTP/1.1\r\nHost: gw\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\n\r\n");
-        var response = await connection.ResponseAsync();
-        Assert.StartsWith("HTTP/1.1 426 Upgrade Required\r\n", response);
-        Assert.Contains("\r\nSec-WebSocket-Version: 13\r\n", response);
-        Assert.Contains("\r\nUpgrade: websocket\r\n", response);
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        foreach (var fragment in expected) Assert.Contains(fragment, response);
     }
 
     [Fact]
