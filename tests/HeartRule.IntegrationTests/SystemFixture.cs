@@ -39,7 +39,8 @@ public sealed class SystemFixture : IAsyncLifetime
                 .WithEnvironment("Gateway__HandshakeTimeout", HandshakeTimeout.ToString())
                 .WithEnvironment("Gateway__MaxConnectionsPerUser", MaxConnectionsPerUser.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .WithEnvironment("Gateway__AllowedOrigins__0", "https://studio.heartrule.test");
-            Project(builder, "sessions").WithReplicas(2);
+            // "Processing input …" is a Debug line; the crash tests read it to find the instance holding a turn.
+            Project(builder, "sessions").WithReplicas(2).WithEnvironment("Logging__LogLevel__HeartRule.Sessions.TurnProcessor", "Debug");
             // A model that takes a moment, like a real one: long enough to kill a process in the middle of a turn.
             Project(builder, "scriptengine").WithEnvironment("Engine__SimulatedLlmLatency", LlmLatency.ToString());
         });
