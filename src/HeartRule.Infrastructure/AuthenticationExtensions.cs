@@ -27,8 +27,9 @@ public sealed class AuthOptions
 public static class AuthenticationExtensions
 {
     /// <summary>
-    /// Bearer JWT validation (signature, issuer, audience, lifetime). Browsers cannot set headers on a
-    /// WebSocket handshake, so the token is also read from the access_token query parameter.
+    /// Bearer JWT validation (signature, issuer, audience, lifetime), from the Authorization header only. The
+    /// gateway's WebSocket handshake, which browsers cannot give headers, reads its access_token query parameter
+    /// itself with these same parameters (services/Gateway/Connections/BearerTokenValidator.cs).
     /// </summary>
     public static IHostApplicationBuilder AddHeartRuleAuthentication(this IHostApplicationBuilder builder)
     {
@@ -57,15 +58,6 @@ public static class AuthenticationExtensions
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = JwtRegisteredClaimNames.Sub,
                     IssuerSigningKey = options.SigningKey is null ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey)),
-                };
-                jwt.Events = new JwtBearerEvents
-                {
-                    OnMessageReceived = ctx =>
-                    {
-                        if (string.IsNullOrEmpty(ctx.Token) && ctx.Request.Query.TryGetValue("access_token", out var token))
-                            ctx.Token = token;
-                        return Task.CompletedTask;
-                    },
                 };
             });
         builder.Services.AddAuthorization();
