@@ -37,10 +37,11 @@ public sealed class TurnStats
         }
         Interlocked.Increment(ref _ok);
         var last = t.LastMessageAt != 0 ? t.LastMessageAt : t.CompletedAt;
-        _lastMessage.Add(Latencies.Milliseconds(t.SentAt, last));
+        var latency = Latencies.Milliseconds(t.SentAt, last);
+        _lastMessage.Add(latency);
         var second = (long)Stopwatch.GetElapsedTime(_windowStart, t.SentAt).TotalSeconds;
-        _worstBySecond.AddOrUpdate(second, Latencies.Milliseconds(t.SentAt, last), (_, worst) => Math.Max(worst, Latencies.Milliseconds(t.SentAt, last)));
-        _exLlm.Add(Latencies.Milliseconds(t.SentAt, last) - t.LlmMs);
+        _worstBySecond.AddOrUpdate(second, latency, (_, worst) => Math.Max(worst, latency));
+        _exLlm.Add(latency - t.LlmMs);
         _llm.Add(t.LlmMs);
         _completed.Add(Latencies.Milliseconds(t.SentAt, t.CompletedAt));
         if (t.AckAt != 0) _ack.Add(Latencies.Milliseconds(t.SentAt, t.AckAt));
@@ -50,7 +51,7 @@ public sealed class TurnStats
             // Sessions stamps the messages when it commits the turn: same machine, same clock.
             var toCommit = (committed - t.SentWall).TotalMilliseconds;
             _toCommit.Add(toCommit);
-            _commitToClient.Add(Latencies.Milliseconds(t.SentAt, last) - toCommit);
+            _commitToClient.Add(latency - toCommit);
         }
     }
 
