@@ -19,9 +19,9 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>Activity sources and meters of the libraries underneath the services.</summary>
-    private static readonly string[] TracingSources = ["MassTransit", "Npgsql", "HeartRule"];
-    private static readonly string[] MeterNames = ["MassTransit", "Npgsql", "HeartRule"];
+    /// <summary>Activity sources and meters of the libraries underneath the services (Aspire's clients add their own).</summary>
+    private static readonly string[] TracingSources = ["MassTransit", "HeartRule"];
+    private static readonly string[] MeterNames = ["MassTransit", "HeartRule"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

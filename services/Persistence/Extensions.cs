@@ -6,8 +6,6 @@ using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Sessions;
 using HeartRule.Persistence.Turns;
 using MassTransit;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Npgsql;
 
 namespace HeartRule.Persistence;
 
@@ -31,17 +29,16 @@ public static class Extensions
 
     public static IHostApplicationBuilder AddPersistence(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(DatabaseName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{DatabaseName} is not configured (the AppHost injects it).");
-        builder.Services.AddSingleton(_ =>
+        if (builder.Configuration.GetConnectionString(DatabaseName) is null)
+            throw new InvalidOperationException($"ConnectionStrings:{DatabaseName} is not configured (the AppHost injects it).");
+        // Aspire's client: one data source for the process, with its health check (which makes /health report the
+        // database), Npgsql's traces and metrics.
+        builder.AddNpgsqlDataSource(DatabaseName, configureDataSourceBuilder: dataSource =>
         {
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
             // The turn writer sends the same few statements for every turn: prepared once per connection, the server
             // stops parsing and planning them each time (docs/benchmarks.md). The connection string may still set it.
             if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0) dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
-            return dataSource.Build();
         });
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"]);
 
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<ScriptStore>();
@@ -72,22 +69,5 @@ public static class Extensions
         builder.Services.AddApiRateLimiting(builder.Configuration);
         builder.Services.AddApiDocs();
         return builder;
-    }
-
-    private sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                await using var cmd = dataSource.CreateCommand("SELECT 1");
-                await cmd.ExecuteScalarAsync(cancellationToken);
-                return HealthCheckResult.Healthy();
-            }
-            catch (NpgsqlException ex)
-            {
-                return HealthCheckResult.Unhealthy("PostgreSQL does not answer.", ex);
-            }
-        }
     }
 }
