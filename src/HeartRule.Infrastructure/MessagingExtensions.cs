@@ -13,7 +13,8 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit on RabbitMQ with the settings every HeartRule service shares: publisher confirms (a publish
     /// returns once the broker has the message), kebab-case queue names, and MassTransit's own health checks,
-    /// which make /health report the bus.
+    /// which make /health report the bus. MassTransit's usage telemetry is off: it would report to an outside host
+    /// from a system that holds counselling conversations.
     /// </summary>
     public static IHostApplicationBuilder AddHeartRuleMessaging(
         this IHostApplicationBuilder builder,
@@ -25,6 +26,7 @@ public static class MessagingExtensions
 
         builder.Services.AddMassTransit(x =>
         {
+            x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             registerConsumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
