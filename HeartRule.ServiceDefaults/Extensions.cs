@@ -19,9 +19,12 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>Activity sources and meters of the libraries underneath the services (Aspire's clients add their own).</summary>
-    private static readonly string[] TracingSources = ["MassTransit", "HeartRule"];
-    private static readonly string[] MeterNames = ["MassTransit", "HeartRule"];
+    /// <summary>
+    /// Activity sources and meters: the bus, and HeartRule's own (HeartRule.Gateway, HeartRule.Engine, …, one
+    /// wildcard so that a new one is never left out). Aspire's database and Redis clients add theirs.
+    /// </summary>
+    private static readonly string[] TracingSources = ["MassTransit", "HeartRule.*"];
+    private static readonly string[] MeterNames = ["MassTransit", "HeartRule.*"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
