@@ -25,19 +25,39 @@ internal sealed class LlmInvoker(IChatClient chat, EngineOptions options, List<L
         };
         if (options.ModelName is not null) chatOptions.ModelId = options.ModelName;
         List<ChatMessage> messages = [new(ChatRole.User, request.Prompt)];
+        using var activity = LlmTelemetry.StartCall(request);
         var started = Stopwatch.GetTimestamp();
-        string raw;
-        string? model;
-        string? finish;
-        UsageDetails? usage;
-        var deltasSent = false;
+        ModelReply reply;
+        try
+        {
+            reply = await ReadReplyAsync(request, messages, chatOptions, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The type only: a provider's message may quote the request.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+        var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var (raw, model, finish, usage, deltasSent) = reply;
+        var record = new LlmCallRecord(request.ActionId, request.Purpose, model ?? options.ModelName ?? "unknown", request.Prompt, raw,
+            (int?)usage?.InputTokenCount, (int?)usage?.OutputTokenCount, latency, finish);
+        records.Add(record);
+        LlmTelemetry.Record(activity, record.Purpose, record.Model, record.PromptTokens, record.CompletionTokens, latency, finish);
+        var json = LlmReplyParser.Parse(raw, out var parsed);
+        return new LlmReply(json, raw, parsed, deltasSent);
+    }
+
+    private async Task<ModelReply> ReadReplyAsync(LlmRequest request, List<ChatMessage> messages, ChatOptions chatOptions, CancellationToken ct)
+    {
         if (options.OnDelta is { } onDelta && request.StreamsMessage)
         {
+            var deltasSent = false;
             var extractor = new ContentStreamExtractor();
             var text = new StringBuilder();
-            model = null;
-            finish = null;
-            usage = null;
+            string? model = null;
+            string? finish = null;
+            UsageDetails? usage = null;
             await foreach (var update in chat.GetStreamingResponseAsync(messages, chatOptions, ct).ConfigureAwait(false))
             {
                 model ??= update.ModelId;
@@ -53,20 +73,11 @@ internal sealed class LlmInvoker(IChatClient chat, EngineOptions options, List<L
                     await onDelta(new MessageDelta(request.ActionId, request.ActionType, request.Round, decoded)).ConfigureAwait(false);
                 }
             }
-            raw = text.ToString();
+            return new ModelReply(text.ToString(), model, finish, usage, deltasSent);
         }
-        else
-        {
-            var response = await chat.GetResponseAsync(messages, chatOptions, ct).ConfigureAwait(false);
-            raw = response.Text;
-            model = response.ModelId;
-            finish = response.FinishReason?.Value;
-            usage = response.Usage;
-        }
-        var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        records.Add(new LlmCallRecord(request.ActionId, request.Purpose, model ?? options.ModelName ?? "unknown", request.Prompt, raw,
-            (int?)usage?.InputTokenCount, (int?)usage?.OutputTokenCount, latency, finish));
-        var json = LlmReplyParser.Parse(raw, out var parsed);
-        return new LlmReply(json, raw, parsed, deltasSent);
+        var response = await chat.GetResponseAsync(messages, chatOptions, ct).ConfigureAwait(false);
+        return new ModelReply(response.Text, response.ModelId, response.FinishReason?.Value, response.Usage, false);
     }
+
+    private sealed record ModelReply(string Raw, string? Model, string? FinishReason, UsageDetails? Usage, bool DeltasSent);
 }
