@@ -28,6 +28,7 @@ public static class Extensions
         builder.Services.AddSingleton<DevTokenIssuer>();
         builder.Services.AddSingleton<ConnectionLimits>();
         builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddHostedService<RouteHeartbeat>();
         builder.Services.AddHostedService<IdleSweeper>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).

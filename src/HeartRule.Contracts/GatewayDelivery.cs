@@ -14,4 +14,5 @@ public sealed record GatewayDelivery
 
 /// <param name="DebugJson">The variant for sockets attached with debug (turn.completed with its debug block).</param>
 /// <param name="RequestId">For error frames: the request they answer, so only that socket needs them.</param>
-public sealed record RoutedFrame(long? Seq, string Json, string? DebugJson, string? RequestId = null);
+/// <param name="Type">The frame's type name, for the gateway's frame counters; null from a router older than it.</param>
+public sealed record RoutedFrame(long? Seq, string Json, string? DebugJson, string? RequestId = null, string? Type = null);

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using HeartRule.Gateway.Connections;
+using HeartRule.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HeartRule.Gateway.Tests;
@@ -40,13 +41,13 @@ public class ClientConnectionTests
         var stream = new StalledStream();
         using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true });
         var options = new GatewayOptions { SendQueueCapacity = 8 };
-        var connection = new ClientConnection(socket, "slow", new TokenBucket(10, 10, TimeProvider.System), options, NullLogger.Instance);
+        var connection = new ClientConnection(socket, "slow", new TokenBucket(10, 10, TimeProvider.System), options, TestMetrics.Unobserved(), NullLogger.Instance);
         var run = connection.RunAsync((_, _) => Task.CompletedTask);
 
         // One frame is stuck in the socket, eight wait in the queue; the next one overflows it.
         for (var i = 0; i < 1000 && !connection.IsClosed; i++)
         {
-            connection.Send("{\"type\":\"pong\"}");
+            connection.Send("{\"type\":\"pong\"}", FrameTypes.Pong);
             await Task.Yield();
         }
 
@@ -61,29 +62,31 @@ public class ClientConnectionTests
     {
         var stream = new StalledStream();
         using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true });
-        var connection = new ClientConnection(socket, "slow", new TokenBucket(10, 10, TimeProvider.System), new GatewayOptions { SendQueueCapacity = 8 }, NullLogger.Instance);
+        var connection = new ClientConnection(socket, "slow", new TokenBucket(10, 10, TimeProvider.System), new GatewayOptions { SendQueueCapacity = 8 }, TestMetrics.Unobserved(), NullLogger.Instance);
         var run = connection.RunAsync((_, _) => Task.CompletedTask);
 
-        connection.Send("{\"type\":\"pong\"}");
+        connection.Send("{\"type\":\"pong\"}", FrameTypes.Pong);
         for (var i = 0; i < 500 && stream.WriteAttempts == 0; i++) await Task.Delay(10);
         Assert.Equal(1, stream.WriteAttempts);
-        for (var i = 0; i < 8; i++) connection.Send("{\"type\":\"pong\"}");
+        for (var i = 0; i < 8; i++) connection.Send("{\"type\":\"pong\"}", FrameTypes.Pong);
         await Task.Delay(100);
         Assert.False(connection.IsClosed);
         Assert.False(run.IsCompleted);
 
-        connection.Send("{\"type\":\"pong\"}");
+        connection.Send("{\"type\":\"pong\"}", FrameTypes.Pong);
         Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))) == run, "the overflow did not end the connection");
         Assert.Equal(WebSocketState.Aborted, socket.State);
     }
 
     /// <summary>A running connection whose peer is a client socket over in-memory pipes.</summary>
-    private static (SocketPair Pair, WebSocket Server, WebSocket Client, ClientConnection Connection, Task Run) Connect()
+    internal static (SocketPair Pair, WebSocket Server, WebSocket Client, ClientConnection Connection, Task Run) Connect(
+        GatewayMetrics? metrics = null, Func<ClientConnection, Frame, Task>? onFrame = null)
     {
         var pair = new SocketPair();
         var server = pair.Server();
-        var connection = new ClientConnection(server, "user", new TokenBucket(10, 10, TimeProvider.System), new GatewayOptions(), NullLogger.Instance);
-        return (pair, server, pair.Client(), connection, connection.RunAsync((_, _) => Task.CompletedTask));
+        var connection = new ClientConnection(server, "user", new TokenBucket(10, 10, TimeProvider.System), new GatewayOptions(),
+            metrics ?? TestMetrics.Unobserved(), NullLogger.Instance);
+        return (pair, server, pair.Client(), connection, connection.RunAsync(onFrame ?? ((_, _) => Task.CompletedTask)));
     }
 
     [Fact]
@@ -91,9 +94,9 @@ public class ClientConnectionTests
     {
         var (pair, server, client, connection, run) = Connect();
 
-        for (var i = 0; i < 50; i++) connection.Send($"{{\"n\":{i}}}");
+        for (var i = 0; i < 50; i++) connection.Send($"{{\"n\":{i}}}", "test");
         connection.RequestClose((WebSocketCloseStatus)1012, "service restart");
-        connection.Send("{\"n\":\"late\"}");
+        connection.Send("{\"n\":\"late\"}", "test");
 
         var received = new List<string>();
         var buffer = new byte[256];
@@ -120,7 +123,7 @@ public class ClientConnectionTests
         var buffer = new byte[256];
         for (var i = 0; i < 3; i++)
         {
-            connection.Send($"{{\"n\":{i}}}");
+            connection.Send($"{{\"n\":{i}}}", "test");
             var result = await client.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Equal($"{{\"n\":{i}}}", System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count));
             await Task.Delay(50); // the sender finds the queue empty and ends

@@ -46,10 +46,11 @@ public class WebSocketHandshakeTests
         }
     }
 
-    private static WebSocketHandshake Middleware(Connection connection, TimeSpan? handshakeTimeout = null) =>
+    private static WebSocketHandshake Middleware(Connection connection, TimeSpan? handshakeTimeout = null, GatewayMetrics? metrics = null) =>
         // Nothing here gets as far as the origin, the token, the limits or a socket.
         new(connection.HttpAsync, new GatewayOptions { HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10) },
-            null!, null!, null!, null!, null!, Options.Create(new KestrelServerOptions()), NullLogger<WebSocketHandshake>.Instance);
+            null!, null!, null!, null!, null!, Options.Create(new KestrelServerOptions()), metrics ?? TestMetrics.Unobserved(),
+            NullLogger<WebSocketHandshake>.Instance);
 
     [Theory]
     [InlineData("GET /health HTTP/1.1\r\nHost: gw\r\n\r\n")]
@@ -79,10 +80,10 @@ public class WebSocketHandshakeTests
     }
 
     /// <summary>Sends a head, reads the answer and leaves; by then the middleware must be done, without HTTP.</summary>
-    private static async Task<string> RefusalAsync(string head)
+    internal static async Task<string> RefusalAsync(string head, GatewayMetrics? metrics = null)
     {
         var connection = new Connection();
-        var run = Middleware(connection).OnConnectionAsync(connection.Context);
+        var run = Middleware(connection, metrics: metrics).OnConnectionAsync(connection.Context);
         await connection.SendAsync(head);
         var response = await connection.ResponseAsync();
         await connection.Pair.ToServer.Writer.CompleteAsync();

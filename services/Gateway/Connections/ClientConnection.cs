@@ -16,6 +16,7 @@ public sealed class ClientConnection
     private readonly WebSocket _socket;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
+    private readonly GatewayMetrics _metrics;
     private readonly CancellationTokenSource _closed = new();
     private readonly CancellationTokenSource _abort = new();
     // What the queue may keep while idle: the room of a usual reply, not of the largest burst it ever held.
@@ -28,12 +29,13 @@ public sealed class ClientConnection
     private bool _sendsCompleted;
     private (WebSocketCloseStatus Status, string Reason)? _closeRequest;
 
-    public ClientConnection(WebSocket socket, string userId, TokenBucket bucket, GatewayOptions options, ILogger logger)
+    public ClientConnection(WebSocket socket, string userId, TokenBucket bucket, GatewayOptions options, GatewayMetrics metrics, ILogger logger)
     {
         Bucket = bucket;
         _socket = socket;
         UserId = userId;
         _options = options;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -64,14 +66,19 @@ public sealed class ClientConnection
     /// <summary>Rate-limited frames in a row; only the receive loop touches it.</summary>
     public int RateLimitStrikes { get; set; }
 
-    public void Send(Frame frame) => Enqueue(ProtocolJson.Serialize(frame));
+    public void Send(Frame frame) => Enqueue(ProtocolJson.Serialize(frame), frame.Type);
 
-    public void Send(string json) => Enqueue(Encoding.UTF8.GetBytes(json));
+    /// <param name="frameType">The frame's type name, for the frame counters.</param>
+    public void Send(string json, string frameType) => Enqueue(Encoding.UTF8.GetBytes(json), frameType);
+
+    /// <summary>A frame serialised once for every socket; <paramref name="debug"/> picks its debug variant where it has one.</summary>
+    public void Send(RoutedFrame frame, bool debug = false) =>
+        Send(debug && frame.DebugJson is not null ? frame.DebugJson : frame.Json, frame.Type ?? GatewayMetrics.UnknownFrame);
 
     public void SendError(string code, string message, string? requestId = null, Guid? sessionId = null) =>
         Send(new ErrorFrame { Code = code, Message = message, RequestId = requestId, SessionId = sessionId, Retryable = ErrorCodes.Describe(code).CanRetry });
 
-    private void Enqueue(byte[] payload)
+    private void Enqueue(byte[] payload, string frameType)
     {
         bool overflow;
         lock (_outbox)
@@ -85,7 +92,11 @@ public sealed class ClientConnection
                 StartSenderLocked();
             }
         }
-        if (overflow)
+        if (!overflow)
+        {
+            _metrics.FrameSent(frameType);
+        }
+        else
         {
             _logger.LogWarning("Connection {ConnectionId} of user {UserId} reads too slowly; closing it", Id, UserId);
             RequestClose(WebSocketCloseStatus.PolicyViolation, "send queue overflow");
@@ -212,11 +223,13 @@ public sealed class ClientConnection
                 LastReceivedAt = DateTimeOffset.UtcNow;
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
+                    _metrics.FrameReceived(GatewayMetrics.BinaryFrame);
                     SendError(ErrorCodes.InvalidFrame, "Binary frames are not accepted; send JSON text frames.");
                     if (_closeRequest is not null) return;
                     continue;
                 }
                 var parsed = ProtocolJson.Parse(buffer.AsSpan(0, length));
+                _metrics.FrameReceived(parsed.Frame?.Type ?? GatewayMetrics.InvalidFrame);
                 if (parsed.Frame is null)
                 {
                     SendError(parsed.ErrorCode!, parsed.ErrorMessage!, parsed.RequestId);

@@ -35,6 +35,8 @@ public sealed class FrameDispatcher(
             return;
         }
         var sessionId = Guid.NewGuid();
+        // The first turn's trace: the bus carries it to Sessions, ScriptEngine, Persistence and back to the sockets.
+        using var activity = GatewayActivities.StartTurn(GatewayActivities.SessionStart, sessionId);
         await owners.RecordAsync(sessionId, connection.UserId);
         // Subscribe (and claim the route) before publishing, so no event of the new session can miss this socket.
         var subscription = await subscriptions.AddAsync(connection, sessionId, frame.Debug ?? false, lastSeq: 0);
@@ -67,6 +69,8 @@ public sealed class FrameDispatcher(
             connection.SendError(ErrorCodes.InvalidFrame, "\"clientMessageId\" must not be empty.", frame.RequestId, frame.SessionId);
             return;
         }
+        // One trace per turn, from here: the bus carries it to Sessions, ScriptEngine, Persistence and back to the sockets.
+        using var activity = GatewayActivities.StartTurn(GatewayActivities.Input, frame.SessionId);
         if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
         await Send(frame.SessionId, new SubmitInput
         {

@@ -4,48 +4,48 @@ using HeartRule.Protocol;
 namespace HeartRule.Gateway.Connections;
 
 /// <summary>
-/// Why a WebSocket handshake was refused: the HTTP status, the HeartRule error code and message of the problem
-/// body, and any header the status calls for (written as complete header lines).
+/// Why a WebSocket handshake was refused: a short name for metrics, the HTTP status, the HeartRule error code and
+/// message of the problem body, and any header the status calls for (written as complete header lines).
 /// </summary>
-public sealed record HandshakeRejection(int Status, string Code, string Message, string? Headers = null)
+public sealed record HandshakeRejection(string Reason, int Status, string Code, string Message, string? Headers = null)
 {
     public static readonly HandshakeRejection Malformed =
-        new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request head is not valid HTTP/1.1.");
+        new("malformed", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request head is not valid HTTP/1.1.");
 
     public static readonly HandshakeRejection HeadTooLarge =
-        new(StatusCodes.Status431RequestHeaderFieldsTooLarge, ErrorCodes.PayloadTooLarge,
+        new("head_too_large", StatusCodes.Status431RequestHeaderFieldsTooLarge, ErrorCodes.PayloadTooLarge,
             $"The handshake's request head is limited to {RequestHeadScanner.MaxHeadBytes / 1024} KiB.");
 
     public static readonly HandshakeRejection NotAnUpgrade =
-        new(StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed,
+        new("not_an_upgrade", StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed,
             $"This endpoint speaks WebSocket (subprotocol {ProtocolJson.SubProtocol}): send \"Upgrade: websocket\" and \"Connection: Upgrade\".");
 
     public static readonly HandshakeRejection UnsupportedVersion =
-        new(StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed, "Only WebSocket version 13 (RFC 6455) is supported.",
+        new("unsupported_version", StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed, "Only WebSocket version 13 (RFC 6455) is supported.",
             "Sec-WebSocket-Version: 13\r\n");
 
     public static readonly HandshakeRejection InvalidKey =
-        new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "Sec-WebSocket-Key must be the base64 of 16 bytes.");
+        new("invalid_key", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "Sec-WebSocket-Key must be the base64 of 16 bytes.");
 
     public static readonly HandshakeRejection NoSubprotocol =
-        new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, $"Request the WebSocket subprotocol \"{ProtocolJson.SubProtocol}\".");
+        new("no_subprotocol", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, $"Request the WebSocket subprotocol \"{ProtocolJson.SubProtocol}\".");
 
     public static readonly HandshakeRejection ForeignOrigin =
-        new(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Pages of this origin may not open a HeartRule socket.");
+        new("foreign_origin", StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Pages of this origin may not open a HeartRule socket.");
 
     public static readonly HandshakeRejection ShuttingDown =
-        new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "This gateway node is shutting down; connect to another.");
+        new("shutting_down", StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "This gateway node is shutting down; connect to another.");
 
     public static readonly HandshakeRejection TokenCheckFailed =
-        new(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "The access token could not be checked; retry in a moment.");
+        new("token_check_failed", StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "The access token could not be checked; retry in a moment.");
 
     public static HandshakeRejection TooManyConnections(int max) =>
-        new(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, $"At most {max} connections per user; close one first.");
+        new("too_many_connections", StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, $"At most {max} connections per user; close one first.");
 
     /// <param name="failure">Why the token was refused; null when there was none.</param>
     public static HandshakeRejection Unauthorized(Exception? failure)
     {
         var (challenge, message) = Infrastructure.BearerChallenge.For(failure);
-        return new(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, message, $"WWW-Authenticate: {challenge}\r\n");
+        return new(failure is null ? "no_token" : "invalid_token", StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, message, $"WWW-Authenticate: {challenge}\r\n");
     }
 }

@@ -14,6 +14,7 @@ public sealed class WebSocketEndpoint(
     LocalSubscriptions subscriptions,
     ConnectionRegistry connections,
     ConnectionLimits limits,
+    GatewayMetrics metrics,
     ILogger<WebSocketEndpoint> logger)
 {
     public const string Path = "/ws";
@@ -37,7 +38,7 @@ public sealed class WebSocketEndpoint(
         {
             try
             {
-                var connection = new ClientConnection(socket, userId, limits.NewConnectionBucket(), options, logger);
+                var connection = new ClientConnection(socket, userId, limits.NewConnectionBucket(), options, metrics, logger);
                 connections.Add(connection);
                 using var scope = logger.BeginScope(new ConnectionScope(connection.Id, userId));
                 // Debug, not Information: a node holds tens of thousands of sockets, and two lines per socket at Information

@@ -25,9 +25,9 @@ public sealed class WebSocketHandshake(
     IHostApplicationLifetime lifetime,
     WebSocketEndpoint endpoint,
     IOptions<KestrelServerOptions> kestrel,
+    GatewayMetrics metrics,
     ILogger<WebSocketHandshake> logger)
 {
-    private static readonly ActivitySource Activities = new("HeartRule.Gateway");
     /// <summary>Closing with unread bytes makes TCP reset the connection, which can destroy a refusal before the client reads it.</summary>
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
 
@@ -86,6 +86,8 @@ public sealed class WebSocketHandshake(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             logger.LogDebug("WebSocket handshake timed out");
+            // A connection that never sent a byte was no handshake (an idle HTTP client, a probe).
+            if (examined > 0) metrics.HandshakeTimedOut();
             return (Outcome.Closed, null, null);
         }
         catch (Exception ex) when (ex is IOException or ConnectionAbortedException)
@@ -115,7 +117,8 @@ public sealed class WebSocketHandshake(
         // For the handshake only: an activity kept for the socket's life would cost every socket its memory.
         using var activity = StartActivity(request?.TraceParent);
         var (rejection, userId) = request is null ? (HandshakeRejection.Malformed, null) : await JudgeAsync(request, ct);
-        activity?.SetTag("http.response.status_code", rejection?.Status ?? StatusCodes.Status101SwitchingProtocols);
+        activity?.SetTag(GatewayMetrics.StatusTag, rejection?.Status ?? StatusCodes.Status101SwitchingProtocols);
+        if (rejection is not null) activity?.SetTag(GatewayMetrics.ReasonTag, rejection.Reason);
         if (rejection is not null)
         {
             logger.LogDebug("WebSocket handshake refused with {Status}: {Reason}", rejection.Status, rejection.Message);
@@ -172,14 +175,15 @@ public sealed class WebSocketHandshake(
     private static Activity? StartActivity(string? traceParent)
     {
         ActivityContext.TryParse(traceParent, null, out var parent);
-        var activity = Activities.StartActivity("WebSocket handshake", ActivityKind.Server, parent);
+        var activity = GatewayActivities.Source.StartActivity(GatewayActivities.Handshake, ActivityKind.Server, parent);
         activity?.SetTag("http.request.method", "GET");
         activity?.SetTag("url.path", WebSocketEndpoint.Path);
         return activity;
     }
 
-    private static async Task RefuseAsync(IDuplexPipe transport, HandshakeRejection rejection, bool linger)
+    private async Task RefuseAsync(IDuplexPipe transport, HandshakeRejection rejection, bool linger)
     {
+        metrics.HandshakeRefused(rejection);
         HandshakeResponses.WriteRejection(transport.Output, rejection, WebSocketEndpoint.Path);
         await transport.Output.FlushAsync();
         if (!linger) return;

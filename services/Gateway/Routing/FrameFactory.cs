@@ -18,7 +18,7 @@ public static class FrameFactory
             {
                 SessionId = turn.SessionId, Seq = m.Seq, MessageId = m.MessageId, Role = m.Role, Content = m.Content,
                 ActionId = m.ActionId, Metadata = m.Metadata, Timestamp = m.Timestamp,
-            }), null));
+            }), null, Type: FrameTypes.Message));
         }
         var s = turn.Summary;
         var summary = new TurnCompletedFrame
@@ -29,7 +29,7 @@ public static class FrameFactory
             Error = s.Error is null ? null : JsonSerializer.SerializeToElement(s.Error, Json),
         };
         var debug = summary with { Debug = JsonSerializer.SerializeToElement(new { llmCalls = s.LlmCalls, variables = s.Variables }, Json) };
-        frames.Add(new RoutedFrame(s.Seq, ProtocolJson.SerializeToString(summary), ProtocolJson.SerializeToString(debug)));
+        frames.Add(new RoutedFrame(s.Seq, ProtocolJson.SerializeToString(summary), ProtocolJson.SerializeToString(debug), Type: FrameTypes.TurnCompleted));
         return frames;
     }
 
@@ -37,13 +37,13 @@ public static class FrameFactory
     {
         RequestId = rejected.RequestId, SessionId = rejected.SessionId, Code = rejected.Error.Code,
         Message = rejected.Error.Message, Retryable = rejected.Error.Retryable,
-    }), null, rejected.RequestId);
+    }), null, rejected.RequestId, FrameTypes.Error);
 
     public static RoutedFrame FromDelta(MessageDeltaProduced delta) => new(null, ProtocolJson.SerializeToString(new MessageDeltaFrame
     {
         SessionId = delta.SessionId, MessageId = delta.MessageId, Index = delta.Index, Text = delta.Text,
         Discarded = delta.Discarded ? true : null,
-    }), null);
+    }), null, Type: FrameTypes.MessageDelta);
 
     public static RoutedFrame FromStored(Guid sessionId, StoredEvent e)
     {
@@ -53,13 +53,14 @@ public static class FrameFactory
             {
                 SessionId = sessionId, Seq = e.Seq, MessageId = e.MessageId!.Value, Role = e.Role!, Content = e.Content!,
                 ActionId = e.ActionId, Metadata = e.Metadata, Timestamp = e.Timestamp,
-            }), null);
+            }), null, Type: FrameTypes.Message);
         }
         var summary = new TurnCompletedFrame
         {
             SessionId = sessionId, Seq = e.Seq, ExecutionStatus = e.ExecutionStatus!,
             Position = e.Position ?? default, ChangedVariables = e.ChangedVariables ?? default, Error = e.Error,
         };
-        return new RoutedFrame(e.Seq, ProtocolJson.SerializeToString(summary), ProtocolJson.SerializeToString(summary with { Debug = e.Debug }));
+        return new RoutedFrame(e.Seq, ProtocolJson.SerializeToString(summary), ProtocolJson.SerializeToString(summary with { Debug = e.Debug }),
+            Type: FrameTypes.TurnCompleted);
     }
 }

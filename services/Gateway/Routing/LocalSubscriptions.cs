@@ -60,7 +60,7 @@ public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, Conne
         var subscriptions = _bySession.GetValueOrDefault(sessionId, ImmutableArray<Subscription>.Empty);
         if (replyTo is not null && !subscriptions.Any(s => s.Connection.Id == replyTo) && connections.Find(replyTo) is { } sender)
         {
-            foreach (var frame in frames.Where(f => f.Seq is null)) sender.Send(frame.Json);
+            foreach (var frame in frames.Where(f => f.Seq is null)) sender.Send(frame);
         }
         foreach (var subscription in subscriptions)
         {

@@ -58,7 +58,7 @@ public sealed class Subscription(ClientConnection connection, Guid sessionId, bo
         {
             if (frame.Seq is not { } seq)
             {
-                Connection.Send(frame.Json);
+                Connection.Send(frame);
             }
             else if (seq > LastSeq)
             {
@@ -99,7 +99,7 @@ public sealed class Subscription(ClientConnection connection, Guid sessionId, bo
     {
         while (_pending.Remove(LastSeq + 1, out var next))
         {
-            Connection.Send(Debug && next.DebugJson is not null ? next.DebugJson : next.Json);
+            Connection.Send(next, Debug);
             LastSeq++;
         }
         // Anything at or below LastSeq that was still pending is a duplicate.
