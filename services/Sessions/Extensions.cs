@@ -13,6 +13,7 @@ public static class Extensions
         builder.Services.AddHeartRuleProblems();
         builder.Services.AddSingleton<SessionOwners>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SessionsMetrics>();
         builder.Services.AddSingleton<SessionStateStore>();
         builder.Services.AddScoped<TurnProcessor>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).

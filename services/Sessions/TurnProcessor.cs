@@ -17,6 +17,7 @@ public sealed class TurnProcessor(
     IRequestClient<ExecuteTurn> engine,
     IPublishEndpoint publisher,
     TimeProvider time,
+    SessionsMetrics metrics,
     ILogger<TurnProcessor> logger)
 {
     /// <summary>Creates the session and runs its first turn; the result is the committed turn, or why there is none.</summary>
@@ -34,7 +35,8 @@ public sealed class TurnProcessor(
         if (script is null || script.Kind != "session" || script.Deleted)
         {
             return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, ErrorCodes.ScriptNotFound,
-                script is null || script.Deleted ? $"There is no script \"{command.ScriptId}\"{(command.ScriptVersion is { } v ? $" version {v}" : "")}." : $"\"{command.ScriptId}\" is a technique, not a session script.", ct));
+                script is null || script.Deleted ? $"There is no script \"{command.ScriptId}\"{(command.ScriptVersion is { } v ? $" version {v}" : "")}." : $"\"{command.ScriptId}\" is a technique, not a session script.",
+                command.RequestedAt, ct));
         }
 
         var executed = await ExecuteAsync(new ExecuteTurn
@@ -45,7 +47,7 @@ public sealed class TurnProcessor(
         if (executed.StateJson is null)
         {
             var error = executed.Error ?? new ErrorInfo(ErrorCodes.InternalError, "The script engine returned no state.", true);
-            return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, error.Code, error.Message, ct));
+            return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, error.Code, error.Message, command.RequestedAt, ct));
         }
 
         var record = new SessionRecord
@@ -53,7 +55,7 @@ public sealed class TurnProcessor(
             SessionId = command.SessionId, UserId = command.UserId, ScriptId = script.ScriptId, ScriptVersion = script.Version,
             Status = "active", ExecutionStatus = "running", StateJson = executed.StateJson, Version = 0, LastSeq = 0, Turn = -1,
         };
-        return new StartOutcome(await CommitAsync(record, null, command.RequestId, null, executed, ct), null);
+        return new StartOutcome(await CommitAsync(record, null, command.RequestId, null, executed, command.RequestedAt, ct), null);
     }
 
     /// <summary>How long an input waits for the inputs accepted before it, before it is taken as lost.</summary>
@@ -69,7 +71,7 @@ public sealed class TurnProcessor(
             // The gateway records the owner before it sends the start: an owner without a session means the start is still running.
             if (await owners.GetAsync(input.SessionId) is not null && attempt < OrderingAttempts)
                 throw new InputTooEarlyException($"Session {input.SessionId} is still starting.");
-            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionNotFound, "The session does not exist.", ct, input.ReplyTo);
+            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionNotFound, "The session does not exist.", input.ReceivedAt, ct, input.ReplyTo);
             return;
         }
         if (input.InputSeq > record.LastInputSeq + 1 && attempt < OrderingAttempts)
@@ -92,7 +94,7 @@ public sealed class TurnProcessor(
             await AdvanceInputSeqAsync(record, input);
             if (code.Length > 0)
             {
-                await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, code, message, ct, input.ReplyTo);
+                await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, code, message, input.ReceivedAt, ct, input.ReplyTo);
             }
             else
             {
@@ -109,7 +111,7 @@ public sealed class TurnProcessor(
             SessionId = record.SessionId, ScriptId = record.ScriptId, ScriptVersion = record.ScriptVersion,
             StateJson = record.StateJson, UserInput = input.Text,
         }, ct);
-        await CommitAsync(record, input, input.RequestId, input.Text, executed, ct);
+        await CommitAsync(record, input, input.RequestId, input.Text, executed, input.ReceivedAt, ct);
     }
 
     private async Task AdvanceInputSeqAsync(SessionRecord record, SubmitInput input)
@@ -139,7 +141,8 @@ public sealed class TurnProcessor(
         }
     }
 
-    private async Task<TurnCompleted> CommitAsync(SessionRecord record, SubmitInput? input, string? requestId, string? userText, TurnExecuted executed, CancellationToken ct)
+    private async Task<TurnCompleted> CommitAsync(
+        SessionRecord record, SubmitInput? input, string? requestId, string? userText, TurnExecuted executed, DateTimeOffset acceptedAt, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var seq = record.LastSeq;
@@ -182,6 +185,7 @@ public sealed class TurnProcessor(
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");
 
         await publisher.Publish(turn, ct);
+        metrics.TurnEnded(executionStatus, acceptedAt, time.GetUtcNow());
         logger.LogInformation("Session {SessionId} turn {Turn} committed: {ExecutionStatus}, seq {FirstSeq}..{LastSeq}",
             record.SessionId, turn.Turn, executionStatus, record.LastSeq + 1, seq);
         return turn;
@@ -203,7 +207,9 @@ public sealed class TurnProcessor(
         };
     }
 
-    private async Task<ErrorInfo> RejectAsync(Guid sessionId, string userId, string? clientMessageId, string? requestId, string code, string message, CancellationToken ct, ReplyAddress? replyTo = null)
+    private async Task<ErrorInfo> RejectAsync(
+        Guid sessionId, string userId, string? clientMessageId, string? requestId, string code, string message, DateTimeOffset acceptedAt,
+        CancellationToken ct, ReplyAddress? replyTo = null)
     {
         logger.LogInformation("Session {SessionId}: rejected {ClientMessageId} with {Code}", sessionId, clientMessageId, code);
         var error = new ErrorInfo(code, message, ErrorCodes.Describe(code).CanRetry);
@@ -211,6 +217,7 @@ public sealed class TurnProcessor(
         {
             SessionId = sessionId, UserId = userId, ClientMessageId = clientMessageId, RequestId = requestId, Error = error, ReplyTo = replyTo,
         }, ct);
+        metrics.TurnEnded(SessionsMetrics.Rejected, acceptedAt, time.GetUtcNow());
         return error;
     }
 
