@@ -46,6 +46,7 @@ public static class Extensions
         builder.Services.AddSingleton<SampleScriptSeeder>();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<TurnWriter>();
+        builder.Services.AddSingleton<PersistenceTelemetry>();
         // Registered before the bus: the schema exists before the first event is consumed.
         builder.Services.AddHostedService<DatabaseInitializer>();
 

@@ -9,11 +9,13 @@ namespace HeartRule.Persistence.Turns;
 /// messages stay unacknowledged on the broker until their batch is committed, so a database outage only delays
 /// them (the write is retried until the database is back) and a crash meanwhile loses nothing.
 /// </summary>
-public sealed class TurnCompletedConsumer(TurnWriter writer, ILogger<TurnCompletedConsumer> logger) : IConsumer<Batch<TurnCompleted>>
+public sealed class TurnCompletedConsumer(TurnWriter writer, PersistenceTelemetry telemetry, ILogger<TurnCompletedConsumer> logger)
+    : IConsumer<Batch<TurnCompleted>>
 {
     public async Task Consume(ConsumeContext<Batch<TurnCompleted>> context)
     {
         var turns = context.Message.Select(m => m.Message).ToList();
+        using var activity = telemetry.StartBatch([.. context.Message]);
         try
         {
             await TransientRetry.RunAsync(c => writer.WriteAsync(turns, c), logger, $"Storing {turns.Count} turns", context.CancellationToken);
