@@ -37,6 +37,7 @@ public sealed class FrameDispatcher(
         var sessionId = Guid.NewGuid();
         // The first turn's trace: the bus carries it to Sessions, ScriptEngine, Persistence and back to the sockets.
         using var activity = GatewayActivities.StartTurn(GatewayActivities.SessionStart, sessionId);
+        using var scope = logger.BeginScope("sessionId:{sessionId}", sessionId);
         await owners.RecordAsync(sessionId, connection.UserId);
         // Subscribe (and claim the route) before publishing, so no event of the new session can miss this socket.
         var subscription = await subscriptions.AddAsync(connection, sessionId, frame.Debug ?? false, lastSeq: 0);
@@ -71,6 +72,7 @@ public sealed class FrameDispatcher(
         }
         // One trace per turn, from here: the bus carries it to Sessions, ScriptEngine, Persistence and back to the sockets.
         using var activity = GatewayActivities.StartTurn(GatewayActivities.Input, frame.SessionId);
+        using var scope = logger.BeginScope("sessionId:{sessionId}", frame.SessionId);
         if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
         await Send(frame.SessionId, new SubmitInput
         {
