@@ -1,15 +1,17 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using HeartRule.Hosting;
-using HeartRule.Hosting.ApplicationModel;
-using HeartRule.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using HeartRule.Protocol;
 
 namespace HeartRule.IntegrationTests;
 
 /// <summary>
-/// The whole system, started once for a test collection through the AppHost's own model: real PostgreSQL,
-/// Redis and RabbitMQ, two gateway nodes, two Sessions instances, random ports, a throw-away data folder.
+/// The whole system, started once for a test collection from the real AppHost through Aspire's testing builder:
+/// real PostgreSQL, Redis and RabbitMQ, two gateway nodes, two Sessions instances, random ports, a throw-away data
+/// folder.
 /// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
@@ -21,33 +23,76 @@ public sealed class SystemFixture : IAsyncLifetime
     public static readonly TimeSpan LlmLatency = TimeSpan.FromMilliseconds(300);
 
     private readonly HttpClient _http = new();
+    private readonly string _data = DataFolder();
 
     public DistributedApplication App { get; private set; } = null!;
 
-    public Uri GatewayHttp(int node = 0) => App.GetEndpoint("gateway", replica: node);
+    /// <summary>Each process of the app on its own: addresses of single nodes, logs, kill, stop and start.</summary>
+    public AppInstances Instances { get; private set; } = null!;
+
+    /// <summary>Receives what the services export over OTLP.</summary>
+    public OtlpReceiver Telemetry { get; } = new();
+
+    public Uri GatewayHttp(int node = 0) => Instances.HttpAddress("gateway", node);
 
     public Uri GatewayWs(int node = 0) => new UriBuilder(GatewayHttp(node)) { Scheme = "ws", Path = "/ws" }.Uri;
 
-    public string DatabaseConnectionString => App.GetConnectionString("heartrule")!;
+    public async Task<string> ConnectionStringAsync(string resource) =>
+        (await App.GetConnectionStringAsync(resource))!;
 
     public async Task InitializeAsync()
     {
-        App = await DistributedApplicationTestingBuilder.StartAsync<Projects.HeartRule_AppHost>(configureBuilder: builder =>
+        await Telemetry.StartAsync();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HeartRule_AppHost>(
+        [
+            $"--DataDirectory={_data}",
+            "--Infrastructure:Ephemeral=true",
+            "--Replicas:gateway=2",
+            "--Replicas:sessions=2",
+        ]);
+        Project(builder, "gateway")
+            .WithEnvironment("Gateway__IdleTimeout", IdleTimeout.ToString())
+            .WithEnvironment("Gateway__HandshakeTimeout", HandshakeTimeout.ToString())
+            .WithEnvironment("Gateway__MaxConnectionsPerUser", MaxConnectionsPerUser.ToString(CultureInfo.InvariantCulture))
+            .WithEnvironment("Gateway__AllowedOrigins__0", "https://studio.heartrule.test");
+        // "Processing input …" is a Debug line; the crash tests read it to find the instance holding a turn.
+        Project(builder, "sessions").WithEnvironment("Logging__LogLevel__HeartRule.Sessions.TurnProcessor", "Debug");
+        // A model that takes a moment, like a real one: long enough to kill a process in the middle of a turn.
+        Project(builder, "scriptengine").WithEnvironment("Engine__SimulatedLlmLatency", LlmLatency.ToString());
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
-            Project(builder, "gateway").WithReplicas(2)
-                .WithEnvironment("Gateway__IdleTimeout", IdleTimeout.ToString())
-                .WithEnvironment("Gateway__HandshakeTimeout", HandshakeTimeout.ToString())
-                .WithEnvironment("Gateway__MaxConnectionsPerUser", MaxConnectionsPerUser.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .WithEnvironment("Gateway__AllowedOrigins__0", "https://studio.heartrule.test");
-            // "Processing input …" is a Debug line; the crash tests read it to find the instance holding a turn.
-            Project(builder, "sessions").WithReplicas(2).WithEnvironment("Logging__LogLevel__HeartRule.Sessions.TurnProcessor", "Debug");
-            // A model that takes a moment, like a real one: long enough to kill a process in the middle of a turn.
-            Project(builder, "scriptengine").WithEnvironment("Engine__SimulatedLlmLatency", LlmLatency.ToString());
-        });
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Telemetry.Endpoint.ToString())
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200")
+                .WithEnvironment("OTEL_TRACES_SAMPLER", "always_on");
+        }
+
+        App = await builder.BuildAsync();
+        Instances = new AppInstances(App);
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await App.StartAsync(startup.Token);
+        foreach (var resource in new[] { "persistence", "scriptengine", "sessions", "gateway" })
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, startup.Token);
+        }
+        for (var replica = 0; replica < 2; replica++)
+        {
+            await Instances.WaitForHealthyAsync("gateway", replica);
+            await Instances.WaitForHealthyAsync("sessions", replica);
+        }
+    }
+
+    /// <summary>Open to other users: PostgreSQL runs as its own user and must reach its folder inside.</summary>
+    private static string DataFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("heartrule-it-").FullName;
+        File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
+        return folder;
     }
 
     private static IResourceBuilder<ProjectResource> Project(IDistributedApplicationTestingBuilder builder, string name) =>
-        builder.CreateResourceBuilder((ProjectResource)builder.Resources.Single(r => r.Name == name));
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == name));
 
     public async Task<string> TokenAsync(string userId, int node = 0)
     {
@@ -64,7 +109,17 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _http.Dispose();
+        if (Instances is not null) await Instances.DisposeAsync();
         if (App is not null) await App.DisposeAsync();
+        await Telemetry.DisposeAsync();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server may still be letting go of a file; the folder is in the temp directory either way.
+        }
     }
 }
 
