@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of HeartRule: unit tests and the distributed integration tests, which start PostgreSQL,
-# Redis, RabbitMQ and the four services through the AppHost's own model. Ends with "N passed, N failed".
+# Redis, RabbitMQ and the four services from the real AppHost through Aspire.Hosting.Testing. Ends with "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

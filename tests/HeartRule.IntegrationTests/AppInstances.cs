@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,26 +72,42 @@ public sealed class AppInstances : IAsyncDisposable
         _logs.TryGetValue(Instance(resource, replica).ResourceId, out var lines) ? lines : [];
 
     /// <summary>
-    /// Kills the replica's process for real (SIGKILL). A project runs under <c>dotnet run</c>: the service is the
-    /// child of the process Aspire holds, and killing it makes <c>dotnet run</c> exit with its failure, as a crash does.
+    /// Kills the replica's process for real (SIGKILL), as a crash would; the AppHost starts it again.
     /// </summary>
     public DateTime Kill(string resource, int replica = 0)
     {
-        var pid = Convert.ToInt32(Instance(resource, replica).Snapshot.Properties.Single(p => p.Name == PidProperty).Value, System.Globalization.CultureInfo.InvariantCulture);
-        var children = File.Exists($"/proc/{pid}/task/{pid}/children")
-            ? File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray()
-            : [];
-        var target = Instance(resource, replica).Resource is ProjectResource && children.Length > 0 ? children[0] : pid;
         var killedAt = DateTime.UtcNow;
-        Process.GetProcessById(target).Kill();
+        Process.GetProcessById(ProcessId(resource, replica)).Kill();
         return killedAt;
     }
 
-    public async Task StopAsync(string resource, int replica = 0)
+    /// <summary>
+    /// Stops the replica with a signal, as Kubernetes stops a pod (SIGTERM) or as a server offers a quick stop
+    /// (PostgreSQL: SIGINT, "fast shutdown"; its SIGTERM waits for every client to leave), and waits until it has
+    /// exited. A clean exit is not restarted: <see cref="StartAsync"/> starts it again.
+    /// </summary>
+    public async Task StopAsync(string resource, int replica = 0, string signal = "TERM")
     {
         var id = Instance(resource, replica).ResourceId;
-        var result = await _app.ResourceCommands.ExecuteCommandAsync(id, KnownResourceCommands.StopCommand);
-        if (!result.Success) throw new InvalidOperationException($"Stopping {id} failed: {result.Message}");
+        using (var kill = Process.Start("kill", [$"-{signal}", ProcessId(resource, replica).ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        await WaitUntilAsync(() => _latest[id].Snapshot.State?.Text is "Exited" or "Finished", TimeSpan.FromSeconds(30), $"{id} stopped");
+    }
+
+    /// <summary>
+    /// The replica's own process. A project runs under <c>dotnet run</c>, which is the process Aspire holds: the
+    /// service is its child, and <c>dotnet run</c> exits as the service does.
+    /// </summary>
+    private int ProcessId(string resource, int replica)
+    {
+        var instance = Instance(resource, replica);
+        var pid = Convert.ToInt32(instance.Snapshot.Properties.Single(p => p.Name == PidProperty).Value, CultureInfo.InvariantCulture);
+        if (instance.Resource is not ProjectResource) return pid;
+        var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return children.Length == 1 ? int.Parse(children[0], CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"{instance.ResourceId}: dotnet run ({pid}) has {children.Length} child processes.");
     }
 
     public async Task StartAsync(string resource, int replica = 0)
@@ -101,14 +118,34 @@ public sealed class AppInstances : IAsyncDisposable
         await WaitForHealthyAsync(resource, replica, startedAfter: DateTime.UtcNow.AddSeconds(-30));
     }
 
-    /// <summary>Waits until the replica runs healthy, in a process started after <paramref name="startedAfter"/> if given.</summary>
+    /// <summary>
+    /// Waits until the replica runs healthy, in a process started after <paramref name="startedAfter"/> if given. A
+    /// restarted process is reported healthy from its previous run's checks at first, so a service's own
+    /// <c>/health</c> is asked as well.
+    /// </summary>
     public async Task WaitForHealthyAsync(string resource, int replica = 0, DateTime? startedAfter = null, TimeSpan? timeout = null)
     {
         var id = Instance(resource, replica).ResourceId;
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         await WaitUntilAsync(() => _latest.TryGetValue(id, out var e)
             && e.Snapshot.State?.Text == KnownResourceStates.Running
             && e.Snapshot.HealthStatus == HealthStatus.Healthy
-            && (startedAfter is null || e.Snapshot.StartTimeStamp > startedAfter), timeout ?? TimeSpan.FromSeconds(90), $"{id} healthy");
+            && (startedAfter is null || e.Snapshot.StartTimeStamp > startedAfter), deadline - DateTime.UtcNow, $"{id} healthy");
+        if (Instance(resource, replica).Resource is not ProjectResource) return;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var health = new Uri(HttpAddress(resource, replica), "/health");
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync(health)).IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{health} did not answer healthy.");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, checked on every state change (and every second).</summary>

@@ -37,7 +37,7 @@ public sealed class ConversationTests(SystemFixture system)
         Assert.Equal("trouble sleeping", all["reason"]);
 
         // The rows in PostgreSQL, once Persistence has caught up with the last turn.
-        await using var db = new NpgsqlConnection(system.DatabaseConnectionString);
+        await using var db = new NpgsqlConnection(await system.ConnectionStringAsync("heartrule"));
         await db.OpenAsync();
         await Eventually(async () => await Scalar<long>(db, "SELECT last_seq FROM sessions WHERE id = @id", sessionId) == 9);
         Assert.Equal("completed", await Scalar<string>(db, "SELECT status FROM sessions WHERE id = @id", sessionId));

@@ -37,7 +37,7 @@ public sealed class MultiNodeTests(SystemFixture system)
 
         await doomed.SendAsync(new InputFrame { RequestId = "i1", SessionId = sessionId, ClientMessageId = "k1", Text = "Alex" });
         await doomed.WaitForAsync<AckFrame>(a => a.ClientMessageId == "k1");
-        system.App.KillResource("gateway", 0);
+        var killedAt = system.Instances.Kill("gateway", 0);
         // Whatever reached the doomed socket before it died counts as seen.
         try
         {
@@ -68,7 +68,7 @@ public sealed class MultiNodeTests(SystemFixture system)
 
         Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), seen);
         Assert.Equal("completed", last.Completed.ExecutionStatus);
-        await system.App.WaitForResourceHealthyAsync("gateway", 0);
+        await system.Instances.WaitForHealthyAsync("gateway", 0, startedAfter: killedAt);
     }
 
     [Fact]
@@ -82,13 +82,13 @@ public sealed class MultiNodeTests(SystemFixture system)
         await client.WaitForAsync<AckFrame>();
         // The turn is now inside one Sessions instance, waiting on the (slow) model: kill exactly that one.
         var replica = await WhichReplicaLogsAsync("sessions", $"Processing input {clientMessageId}");
-        system.App.KillResource("sessions", replica);
+        var killedAt = system.Instances.Kill("sessions", replica);
 
         var turn = await client.ReadTurnAsync(TimeSpan.FromSeconds(60));
         Assert.Equal([4L, 5L], turn.Messages.Select(m => m.Seq));
         Assert.Equal("Alex", turn.Messages[0].Content);
         Assert.Equal(["Nice to meet you, Alex. What brings you here today?"], turn.AiTexts);
-        await system.App.WaitForResourceHealthyAsync("sessions", replica);
+        await system.Instances.WaitForHealthyAsync("sessions", replica, startedAfter: killedAt);
     }
 
     [Fact]
@@ -99,12 +99,12 @@ public sealed class MultiNodeTests(SystemFixture system)
 
         await client.SendAsync(new InputFrame { RequestId = "i1", SessionId = sessionId, ClientMessageId = "e1", Text = "Alex" });
         await client.WaitForAsync<AckFrame>();
-        system.App.KillResource("scriptengine");
+        var killedAt = system.Instances.Kill("scriptengine");
 
         var turn = await client.ReadTurnAsync(TimeSpan.FromSeconds(90));
         Assert.Equal(["Nice to meet you, Alex. What brings you here today?"], turn.AiTexts);
         Assert.Equal(6, turn.Completed.Seq);
-        await system.App.WaitForResourceHealthyAsync("scriptengine");
+        await system.Instances.WaitForHealthyAsync("scriptengine", startedAfter: killedAt);
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class MultiNodeTests(SystemFixture system)
         {
             for (var replica = 0; replica < 2; replica++)
             {
-                if (system.App.GetLogs(resource, replica).Any(l => l.Text.Contains(text, StringComparison.Ordinal))) return replica;
+                if (system.Instances.Logs(resource, replica).Any(l => l.Contains(text, StringComparison.Ordinal))) return replica;
             }
             await Task.Delay(20);
         }

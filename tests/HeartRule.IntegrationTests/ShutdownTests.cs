@@ -12,11 +12,11 @@ public sealed class ShutdownTests(SystemFixture system)
     {
         await using var client = await system.ConnectAsync("sd-user", node: 1);
         var (sessionId, _) = await client.StartAsync("intake");
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(system.App.GetConnectionString("redis")!);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync("redis"));
         var routes = (RedisKey)$"hr:routes:{sessionId}";
         Assert.Equal(1, await redis.GetDatabase().HashLengthAsync(routes));
 
-        await system.App.StopResourceAsync("gateway", 1);
+        await system.Instances.StopAsync("gateway", 1);
         try
         {
             while (true) await client.NextAsync(TimeSpan.FromSeconds(30));
@@ -34,6 +34,6 @@ public sealed class ShutdownTests(SystemFixture system)
         var turn = await moved.SayAsync(sessionId, "Alex");
         Assert.Equal(4, turn.Messages[0].Seq);
 
-        await system.App.StartResourceAsync("gateway", 1);
+        await system.Instances.StartAsync("gateway", 1);
     }
 }

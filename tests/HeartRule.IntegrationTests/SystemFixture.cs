@@ -87,7 +87,7 @@ public sealed class SystemFixture : IAsyncLifetime
     private static string DataFolder()
     {
         var folder = Directory.CreateTempSubdirectory("heartrule-it-").FullName;
-        File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
         return folder;
     }
 

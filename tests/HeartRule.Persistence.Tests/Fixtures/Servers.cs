@@ -1,34 +1,49 @@
-using HeartRule.Hosting;
-using HeartRule.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using HeartRule.AppHost.Infrastructure;
+using HeartRule.IntegrationTests;
 using Npgsql;
 
 namespace HeartRule.Persistence.Tests.Fixtures;
 
 /// <summary>
-/// One real PostgreSQL and one real RabbitMQ for the whole test run, started by the Hosting runtime (random
-/// ports, throw-away data folder). Each test class takes a database of its own, so classes never see each
-/// other's rows, and the migrations tests start from truly empty databases.
+/// One real PostgreSQL and one real RabbitMQ for the whole test run, as the AppHost runs them (Aspire's testing
+/// builder, random ports, throw-away data folder). Each test class takes a database of its own, so classes never see
+/// each other's rows, and the migrations tests start from truly empty databases.
 /// </summary>
 public sealed class Servers : IAsyncLifetime
 {
     public const string Postgres = "postgres";
     public const string Messaging = "messaging";
 
+    private readonly string _data = Directory.CreateTempSubdirectory("heartrule-pt-").FullName;
     private DistributedApplication? _app;
+    private AppInstances? _instances;
     private readonly Dictionary<string, Task<(PersistenceHost Host, string Database)>> _hosts = [];
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>amqp://… of the broker.</summary>
-    public string MessagingConnectionString => App.GetConnectionString(Messaging)!;
+    public string MessagingConnectionString { get; private set; } = "";
+
+    private string PostgresConnectionString { get; set; } = "";
 
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres(Postgres).AddDatabase("heartrule");
-        builder.AddRabbitMQ(Messaging);
+        // PostgreSQL runs as its own user and must reach its folder inside.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_data, (UnixFileMode)0b111_101_101);
+        var builder = DistributedApplicationTestingBuilder.Create($"--{ServerFolders.DataDirectoryKey}={_data}", $"--{ServerFolders.EphemeralKey}=true");
+        var postgres = builder.AddPostgresServer(Postgres);
+        postgres.AddDatabase("heartrule");
+        builder.AddRabbitMQServer(Messaging);
         _app = await builder.BuildAsync();
-        await _app.StartAsync();
+        _instances = new AppInstances(_app);
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await _app.StartAsync(startup.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(Postgres, startup.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(Messaging, startup.Token);
+        PostgresConnectionString = (await _app.GetConnectionStringAsync(Postgres))!;
+        MessagingConnectionString = (await _app.GetConnectionStringAsync(Messaging))!;
     }
 
     public async Task DisposeAsync()
@@ -37,7 +52,16 @@ public sealed class Servers : IAsyncLifetime
         {
             if (host.IsCompletedSuccessfully) await host.Result.Host.DisposeAsync();
         }
+        if (_instances is not null) await _instances.DisposeAsync();
         if (_app is not null) await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server may still be letting go of a file; the folder is in the temp directory either way.
+        }
     }
 
     /// <summary>
@@ -67,7 +91,7 @@ public sealed class Servers : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)].ToLowerInvariant();
-        var server = new NpgsqlConnectionStringBuilder(App.GetConnectionString(Postgres)) { Database = "postgres", Pooling = false };
+        var server = new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = "postgres", Pooling = false };
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {
             await connection.OpenAsync();
@@ -78,9 +102,9 @@ public sealed class Servers : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name, Pooling = true, Timeout = 5, CommandTimeout = 15 }.ConnectionString;
     }
 
-    public Task StopPostgresAsync() => App.StopResourceAsync(Postgres);
+    public Task StopPostgresAsync() => _instances!.StopAsync(Postgres, signal: "INT");
 
-    public Task StartPostgresAsync() => App.StartResourceAsync(Postgres);
+    public Task StartPostgresAsync() => _instances!.StartAsync(Postgres);
 }
 
 [CollectionDefinition(Name)]
