@@ -30,6 +30,8 @@ public sealed record ReceivedSpan(
 
     /// <summary>Every event's name and attributes (an exception's message among them) and the status message.</summary>
     public IReadOnlyList<string> OtherText { get; init; } = [];
+
+    public override string ToString() => $"{Service}: {Scope} '{Name}' {TraceId}/{SpanId} <- {ParentSpanId ?? "root"}";
 }
 
 /// <summary>A log record as a service exported it. <see cref="Scope"/> is the logger's category.</summary>
@@ -39,6 +41,8 @@ public sealed record ReceivedLog(string Service, string? TraceId, string Body, I
     public int Severity { get; init; }
 
     public string Scope { get; init; } = "";
+
+    public override string ToString() => $"{Service}: [{Severity}] {Scope} {TraceId ?? "-"} {Body}";
 }
 
 /// <summary>
