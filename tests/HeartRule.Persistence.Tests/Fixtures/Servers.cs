@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using HeartRule.AppHost.Infrastructure;
 using HeartRule.IntegrationTests;
@@ -32,10 +33,13 @@ public sealed class Servers : IAsyncLifetime
     {
         // PostgreSQL runs as its own user and must reach its folder inside.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_data, (UnixFileMode)0b111_101_101);
-        var builder = DistributedApplicationTestingBuilder.Create($"--{ServerFolders.DataDirectoryKey}={_data}", $"--{ServerFolders.EphemeralKey}=true");
-        var postgres = builder.AddPostgresServer(Postgres);
-        postgres.AddDatabase("heartrule");
-        builder.AddRabbitMQServer(Messaging);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HeartRule_AppHost>(
+            [$"--{ServerFolders.DataDirectoryKey}={_data}", $"--{ServerFolders.EphemeralKey}=true"]);
+        // The AppHost's PostgreSQL and RabbitMQ, without the rest: these tests host Persistence themselves.
+        foreach (var resource in builder.Resources.Where(r => r is ProjectResource || r.Name.StartsWith("redis", StringComparison.Ordinal)).ToList())
+        {
+            builder.Resources.Remove(resource);
+        }
         _app = await builder.BuildAsync();
         _instances = new AppInstances(_app);
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
