@@ -5,6 +5,11 @@
 #   ./eng/run.sh --wipe     deletes .data/ first
 # Other arguments go to the AppHost (e.g. --Replicas:gateway 3, --Infrastructure containers).
 set -euo pipefail
+# A shell that runs this in the background starts it with SIGINT ignored, and an ignored signal can be neither
+# trapped nor passed on; start again with it back to its default.
+if [ -z "${HEARTRULE_RUN_SIGNALS:-}" ]; then
+  exec env --default-signal=INT,TERM HEARTRULE_RUN_SIGNALS=1 bash "$0" "$@"
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 HEARTRULE_SKIP_BROWSER=1 bash eng/install-infra.sh
@@ -20,6 +25,12 @@ echo "run: building HeartRule…"
 dotnet build HeartRule.AppHost -nologo -v quiet -clp:NoSummary
 # The launch profile sets ASPIRE_ALLOW_UNSECURED_TRANSPORT=true: without an HTTPS development certificate Aspire
 # refuses to start, and this is a local run on loopback. The dashboard's address is fixed: http://127.0.0.1:18888.
-# env --default-signal: a shell that runs this in the background leaves SIGINT ignored, and the AppHost would
-# inherit that; with it, `kill -INT` stops HeartRule as Ctrl+C does.
-exec env --default-signal=INT,TERM dotnet run --project HeartRule.AppHost --no-build -- "$@"
+# dotnet run passes SIGTERM on to the AppHost but not SIGINT (it leaves that to the terminal, which sends it to the
+# whole foreground group): `kill -INT` on this script becomes a SIGTERM for dotnet run, so it stops HeartRule as
+# Ctrl+C does.
+dotnet run --project HeartRule.AppHost --no-build -- "$@" &
+apphost=$!
+trap 'kill -TERM "$apphost" 2>/dev/null' INT TERM
+wait "$apphost" || true
+# The first wait returns when a signal arrives; this one waits for the AppHost to finish stopping.
+wait "$apphost"
