@@ -32,7 +32,9 @@ public sealed class TurnTelemetryTests(Servers servers) : IAsyncLifetime
         var batches = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name is PersistenceTelemetry.Name or "HeartRule.Persistence.Tests",
+            // MassTransit's too, as a service that exports traces listens to it: its send span writes the trace
+            // into the message's headers.
+            ShouldListenTo = s => s.Name is PersistenceTelemetry.Name or "HeartRule.Persistence.Tests" or "MassTransit",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a =>
             {
