@@ -10,7 +10,7 @@
 #   bench-stack.sh pids                  name=pid of every process it started
 #   bench-stack.sh stop                  stops exactly the processes it started (by recorded PID)
 #
-# Ports: PostgreSQL 28432, Redis 28379, RabbitMQ 28672, Persistence 28101, Sessions 28102,
+# Ports: PostgreSQL 28432, Redis 28379, RabbitMQ 28672 (its epmd 28674), Persistence 28101, Sessions 28102,
 # ScriptEngine 28103, Gateway nodes 28080, 28081, …, SignalR baseline 28090: below the ephemeral port range
 # (32768–60999), so no client socket of a large run can hold one of them when a server starts.
 # Extra environment for the services can be passed through, e.g. Engine__StreamDeltas=false.
@@ -51,9 +51,14 @@ infra() {
 
   mkdir -p "$BASE/rmq/mnesia" "$BASE/rmq/log"
   echo "[]." >"$BASE/rmq/plugins"
-  (export HOME=$BASE/rmq RABBITMQ_NODENAME=hrbench@localhost RABBITMQ_NODE_PORT=28672 RABBITMQ_DIST_PORT=28673 \
+  # Erlang's port mapper on a port of its own, started here and stopped with the rest: left to themselves, the
+  # broker and rabbitmqctl start one as a daemon that outlives the stack.
+  (export HOME=$BASE/rmq ERL_EPMD_PORT=28674 ERL_EPMD_ADDRESS=127.0.0.1
+   start_bg epmd "$BASE/rmq" /usr/bin/epmd -port 28674 -address 127.0.0.1
+   for _ in $(seq 1 20); do /usr/bin/epmd -port 28674 -names >/dev/null 2>&1 && break; sleep 0.2; done
+   export RABBITMQ_NODENAME=hrbench@localhost RABBITMQ_NODE_PORT=28672 RABBITMQ_DIST_PORT=28673 \
       RABBITMQ_MNESIA_BASE=$BASE/rmq/mnesia RABBITMQ_LOG_BASE=$BASE/rmq/log RABBITMQ_ENABLED_PLUGINS_FILE=$BASE/rmq/plugins \
-      RABBITMQ_CONFIG_FILE=$BASE/rmq/rabbitmq
+      RABBITMQ_CONFIG_FILE=$BASE/rmq/rabbitmq RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false"
    start_bg rabbitmq "$BASE/rmq" /usr/lib/rabbitmq/bin/rabbitmq-server
    for _ in $(seq 1 60); do
      kill -0 "$(cat "$(pidfile rabbitmq)")" 2>/dev/null || { echo "RabbitMQ did not start: $RUN/rabbitmq.log" >&2; exit 1; }
@@ -127,7 +132,7 @@ case "${1:-}" in
     for f in "$RUN"/*.pid; do [ -f "$f" ] && echo "$(basename "$f" .pid)=$(cat "$f")"; done ;;
   stop)
     # Services first (they drain), then the infrastructure; each by the PID recorded at its start.
-    for name in signalr gateway0 gateway1 gateway2 gateway3 sessions scriptengine persistence redis rabbitmq; do
+    for name in signalr gateway0 gateway1 gateway2 gateway3 sessions scriptengine persistence redis rabbitmq epmd; do
       f=$(pidfile "$name"); [ -f "$f" ] || continue
       pid=$(cat "$f"); kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
