@@ -19,6 +19,14 @@ dotnet test HeartRule.sln -c Release --no-build -nologo -m:1 \
 status=$?
 
 passed=0; failed=0
+# The repository's one style (.editorconfig), checked as one more test.
+if dotnet format HeartRule.sln --verify-no-changes --no-restore -v q; then
+  passed=$((passed + 1))
+else
+  echo "dotnet format: the code does not follow .editorconfig; run 'dotnet format HeartRule.sln' and commit." >&2
+  failed=$((failed + 1)); status=1
+fi
+
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)

@@ -178,8 +178,14 @@ public sealed class TurnProcessor(
         var next = record with
         {
             LastInputSeq = Math.Max(record.LastInputSeq, input?.InputSeq ?? 0),
-            Status = turn.SessionStatus, ExecutionStatus = executionStatus, StateJson = turn.StateJson, Version = turn.StateVersion,
-            LastSeq = seq, Turn = turn.Turn, RecentInputs = recent, LastTurn = turn with { StateJson = "" },
+            Status = turn.SessionStatus,
+            ExecutionStatus = executionStatus,
+            StateJson = turn.StateJson,
+            Version = turn.StateVersion,
+            LastSeq = seq,
+            Turn = turn.Turn,
+            RecentInputs = recent,
+            LastTurn = turn with { StateJson = "" },
         };
         if (!await store.TrySaveAsync(next, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");

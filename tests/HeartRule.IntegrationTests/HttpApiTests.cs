@@ -86,7 +86,7 @@ public sealed class HttpApiTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task The_API_needs_a_token() 
+    public async Task The_API_needs_a_token()
     {
         using var http = new HttpClient { BaseAddress = system.GatewayHttp() };
         using var response = await http.GetAsync("/api/sessions");

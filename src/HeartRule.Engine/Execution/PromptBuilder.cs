@@ -54,13 +54,13 @@ internal static class PromptBuilder
 
     public static AdditionalPropertiesDictionary Hints(TurnContext ctx, string purpose, ActionRuntime runtime, string content,
         IEnumerable<string> outputs, string? exit, string lastAnswer) => new()
-    {
-        [LlmHints.Purpose] = purpose,
-        [LlmHints.Content] = content,
-        [LlmHints.Outputs] = outputs.ToArray(),
-        [LlmHints.LastAnswer] = lastAnswer,
-        [LlmHints.Round] = runtime.Round,
-        [LlmHints.MaxRounds] = runtime.MaxRounds,
-        [LlmHints.Exit] = exit,
-    };
+        {
+            [LlmHints.Purpose] = purpose,
+            [LlmHints.Content] = content,
+            [LlmHints.Outputs] = outputs.ToArray(),
+            [LlmHints.LastAnswer] = lastAnswer,
+            [LlmHints.Round] = runtime.Round,
+            [LlmHints.MaxRounds] = runtime.MaxRounds,
+            [LlmHints.Exit] = exit,
+        };
 }

@@ -99,39 +99,39 @@ public sealed class OfflineChatClient : IChatClient
         switch (purpose)
         {
             case LlmHints.Purposes.AiSay:
-            {
-                var replied = round > 1 && answer.Length > 0;
-                reply["EXIT"] = replied && !string.IsNullOrEmpty(Hint(LlmHints.Exit));
-                reply["content"] = replied ? Thanks : content;
-                reply["assessment"] = new JsonObject
                 {
-                    ["understanding_level"] = replied ? 80 : 0,
-                    ["has_questions"] = answer.Contains('?') || answer.Contains('？'),
-                };
-                break;
-            }
-            case LlmHints.Purposes.AiAsk:
-            {
-                if (answer.Length == 0)
-                {
-                    reply["EXIT"] = false;
-                    reply["content"] = content;
+                    var replied = round > 1 && answer.Length > 0;
+                    reply["EXIT"] = replied && !string.IsNullOrEmpty(Hint(LlmHints.Exit));
+                    reply["content"] = replied ? Thanks : content;
+                    reply["assessment"] = new JsonObject
+                    {
+                        ["understanding_level"] = replied ? 80 : 0,
+                        ["has_questions"] = answer.Contains('?') || answer.Contains('？'),
+                    };
                     break;
                 }
-                var outputs = Outputs();
-                var parts = SplitAnswer(answer, outputs.Count);
-                for (var i = 0; i < outputs.Count; i++) reply[outputs[i]] = parts[i];
-                reply["EXIT"] = true;
-                reply["content"] = FollowUp;
-                break;
-            }
+            case LlmHints.Purposes.AiAsk:
+                {
+                    if (answer.Length == 0)
+                    {
+                        reply["EXIT"] = false;
+                        reply["content"] = content;
+                        break;
+                    }
+                    var outputs = Outputs();
+                    var parts = SplitAnswer(answer, outputs.Count);
+                    for (var i = 0; i < outputs.Count; i++) reply[outputs[i]] = parts[i];
+                    reply["EXIT"] = true;
+                    reply["content"] = FollowUp;
+                    break;
+                }
             case LlmHints.Purposes.AiThink:
-            {
-                var last = (Hint(LlmHints.LastAnswer) ?? "").Trim();
-                foreach (var o in Outputs()) reply[o] = last;
-                reply["content"] = "";
-                break;
-            }
+                {
+                    var last = (Hint(LlmHints.LastAnswer) ?? "").Trim();
+                    foreach (var o in Outputs()) reply[o] = last;
+                    reply["content"] = "";
+                    break;
+                }
             case LlmHints.Purposes.Extract:
                 foreach (var o in Outputs()) reply[o] = answer;
                 break;

@@ -1,6 +1,6 @@
+using HeartRule.Engine.Loading;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using HeartRule.Engine.Loading;
 
 namespace HeartRule.Engine;
 
