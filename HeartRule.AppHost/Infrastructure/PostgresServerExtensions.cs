@@ -38,17 +38,15 @@ public static class PostgresServerExtensions
             args.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
         }
 
-        // Not scoped to a database: Npgsql would otherwise take the user name for one.
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
-            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct) + ";Database=postgres");
+        // Scoped to the maintenance database: Npgsql would otherwise take the user name for one.
+        var connectionString = builder.TrackConnectionString(server, ";Database=postgres");
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."), name: healthCheckKey);
+        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString(), name: healthCheckKey);
 
         // A database has no process of its own: it runs once it exists, and Aspire only tracks the children of containers.
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (e, ct) =>
         {
-            await using var connection = new NpgsqlConnection(connectionString);
+            await using var connection = new NpgsqlConnection(connectionString());
             await connection.OpenAsync(ct);
             var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
             foreach (var database in server.Databases)
@@ -77,12 +75,9 @@ public static class PostgresServerExtensions
     {
         var database = new PostgresExecutableDatabaseResource(name, databaseName ?? name, server.Resource);
         server.Resource.Databases.Add(database);
-        string? connectionString = null;
-        server.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
-            connectionString = await database.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = server.ApplicationBuilder.TrackConnectionString(database);
         var healthCheckKey = $"{name}_check";
-        server.ApplicationBuilder.Services.AddHealthChecks()
-            .AddNpgSql(_ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."), name: healthCheckKey);
+        server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(_ => connectionString(), name: healthCheckKey);
         return server.ApplicationBuilder.AddResource(database)
             .WithInitialState(new CustomResourceSnapshot { ResourceType = "PostgresDatabase", State = KnownResourceStates.NotStarted, Properties = [] })
             .WithIconName("Database")

@@ -25,14 +25,12 @@ public static class RabbitMQServerExtensions
             .WithEnvironment("HOME", dataFolder)
             .WithIconName("PlugConnected");
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(rabbit, async (_, ct) =>
-            connectionString = await rabbit.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = builder.TrackConnectionString(rabbit);
         IConnection? healthConnection = null;
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddRabbitMQ(async _ => healthConnection ??= await new ConnectionFactory
         {
-            Uri = new Uri(connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")),
+            Uri = new Uri(connectionString()),
             ClientProvidedName = "apphost-health",
         }.CreateConnectionAsync(), name: healthCheckKey);
 

@@ -16,12 +16,9 @@ public static class RedisServerExtensions
         var port = ServerFolders.FreePort();
         var configFile = Path.Combine(dataFolder, "redis.conf");
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
-            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = builder.TrackConnectionString(redis);
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks()
-            .AddRedis(_ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."), name: healthCheckKey);
+        builder.Services.AddHealthChecks().AddRedis(_ => connectionString(), name: healthCheckKey);
 
         return builder.AddResource(redis)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: RedisServerExecutableResource.EndpointName, isProxied: false)
