@@ -91,7 +91,7 @@ public static class EchoCommand
             $"error frames {Interlocked.Read(ref errors)}, send failures {Interlocked.Read(ref sendFailures)}, connect failures {failures}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| round trip (ms) | {s.Count} | {s.P50:F2} | {s.P95:F2} | {s.P99:F2} | {s.Max:F1} |"));
         if (cpuFrom is not null) Console.WriteLine($"  cpu: {CpuSample.Describe(cpuFrom, cpuTo, names)}");
-        foreach (var m in memory) Console.WriteLine($"  memory: pid {m.Pid} rss {m.RssKiB / 1024.0:F0} MiB, gc heap {m.GcHeapKiB / 1024.0:F0} MiB");
+        foreach (var m in memory) Console.WriteLine($"  memory: pid {m.Pid} rss {m.RssKiB / 1024.0:F0} MiB");
         await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.CloseAsync());
         return 0;
     }

@@ -108,16 +108,16 @@ public static class IdleCommand
         workers.Select(w => w.Status).Aggregate(new WorkerStatus(0, 0, 0), (a, b) => new WorkerStatus(a.Connected + b.Connected, a.Failed + b.Failed, a.Closed + b.Closed));
 
     private static string Describe(ProcessMemory m) =>
-        $"pid {m.Pid} rss {m.RssKiB / 1024.0:F1} MiB anon {m.RssAnonKiB / 1024.0:F1} MiB gc {m.GcHeapKiB / 1024.0:F1} MiB fds {m.OpenFiles} threads {m.Threads}";
+        $"pid {m.Pid} rss {m.RssKiB / 1024.0:F1} MiB anon {m.RssAnonKiB / 1024.0:F1} MiB fds {m.OpenFiles} threads {m.Threads}";
 
     private static void Report(string label, int total, WorkerStatus held, double connectSeconds,
         List<ProcessMemory> before, List<ProcessMemory> after, List<ProcessMemory> afterClose, List<long?> liveBefore, List<long?> liveAfter, List<ProcessMemory> afterGc)
     {
         Console.WriteLine();
         Console.WriteLine($"RESULT idle {label}: requested {total}, held {held.Held} at the end of the hold, failed {held.Failed}, dropped {held.Closed}; opened at {held.Connected / connectSeconds:F0}/s");
-        Console.WriteLine("| server pid | sockets (fds Δ) | RSS before → after (MiB) | RSS/conn (KiB) | anon/conn (KiB) | GC heap/conn (KiB) | live managed/conn after full GC (KiB) | RSS/conn after full GC (KiB) | RSS after close (MiB) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-        long dRss = 0, dAnon = 0, dGc = 0, sockets = 0;
+        Console.WriteLine("| server pid | sockets (fds Δ) | RSS before → after (MiB) | RSS/conn (KiB) | anon/conn (KiB) | live managed/conn after full GC (KiB) | RSS/conn after full GC (KiB) | RSS after close (MiB) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        long dRss = 0, dAnon = 0, sockets = 0;
         for (var i = 0; i < before.Count; i++)
         {
             var (b, a, c) = (before[i], after[i], afterClose[i]);
@@ -125,14 +125,13 @@ public static class IdleCommand
             sockets += n;
             dRss += a.RssKiB - b.RssKiB;
             dAnon += a.RssAnonKiB - b.RssAnonKiB;
-            dGc += a.GcHeapKiB - b.GcHeapKiB;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {b.Pid} | {n} | {b.RssKiB / 1024.0:F0} → {a.RssKiB / 1024.0:F0} | {(a.RssKiB - b.RssKiB) / (double)n:F2} | {(a.RssAnonKiB - b.RssAnonKiB) / (double)n:F2} | {(a.GcHeapKiB - b.GcHeapKiB) / (double)n:F2} | {Live(liveBefore[i], liveAfter[i], n)} | {(liveAfter[i] is null ? "—" : ((afterGc[i].RssKiB - b.RssKiB) / (double)n).ToString("F2", CultureInfo.InvariantCulture))} | {c.RssKiB / 1024.0:F0} |"));
+                $"| {b.Pid} | {n} | {b.RssKiB / 1024.0:F0} → {a.RssKiB / 1024.0:F0} | {(a.RssKiB - b.RssKiB) / (double)n:F2} | {(a.RssAnonKiB - b.RssAnonKiB) / (double)n:F2} | {Live(liveBefore[i], liveAfter[i], n)} | {(liveAfter[i] is null ? "—" : ((afterGc[i].RssKiB - b.RssKiB) / (double)n).ToString("F2", CultureInfo.InvariantCulture))} | {c.RssKiB / 1024.0:F0} |"));
         }
         if (before.Count > 1)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| all | {sockets} | | {dRss / (double)sockets:F2} | {dAnon / (double)sockets:F2} | {dGc / (double)sockets:F2} | | | |"));
+                $"| all | {sockets} | | {dRss / (double)sockets:F2} | {dAnon / (double)sockets:F2} | | | |"));
         }
     }
 }

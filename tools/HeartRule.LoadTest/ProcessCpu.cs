@@ -62,6 +62,12 @@ public sealed record CpuSample(DateTime At, long MachineBusyTicks, long AllProce
         return false;
     }
 
+    /// <summary>Per process: CPU seconds used between the two samples.</summary>
+    public static Dictionary<string, double> Seconds(CpuSample from, CpuSample to, IReadOnlyDictionary<int, string> names) =>
+        to.ProcessTicks.ToDictionary(
+            p => names.GetValueOrDefault(p.Key, p.Key.ToString(CultureInfo.InvariantCulture)),
+            p => (p.Value - from.ProcessTicks.GetValueOrDefault(p.Key)) / TicksPerSecond);
+
     /// <summary>Per process: cores used on average between the two samples (1.0 = one core busy).</summary>
     public static string Describe(CpuSample from, CpuSample to, IReadOnlyDictionary<int, string> names)
     {

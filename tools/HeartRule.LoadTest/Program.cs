@@ -2,7 +2,8 @@ using HeartRule.LoadTest;
 
 // The HeartRule load tool (docs/benchmarks.md). Modes:
 //   idle   --target heartrule|signalr --urls U[,U2] --connections N [--workers W] --sources 127.0.0.2-127.0.0.9 --pids P[,P2] [--settle S] [--hold S]
-//   turns  --urls U[,U2] --conversations M --rate R [--warmup S] [--duration S] [--script loadtest] [--procs name=pid,...]
+//   turns  --urls U[,U2] --conversations M --rate R [--warmup S] [--duration S] [--script loadtest] [--procs name=pid,...] [--no-debug] [--json result.json]
+//   ratio  --base a.json[,a2.json] --new b.json[,b2.json]   (CPU per turn side by side: compare.sh)
 //   echo   --target heartrule|signalr --urls U --connections C --rate R [--warmup S] [--duration S] [--pids P]
 //   worker (started by idle; not for people)
 // Traffic goes only to 127.0.0.0/8; every loop is bounded by the run's duration.
@@ -20,6 +21,7 @@ try
         "worker" => await IdleWorker.RunAsync(options),
         "turns" => await TurnsCommand.RunAsync(options),
         "echo" => await EchoCommand.RunAsync(options),
+        "ratio" => RatioCommand.Run(options),
         _ => throw new ArgumentException($"Unknown mode \"{args[0]}\"."),
     };
 }

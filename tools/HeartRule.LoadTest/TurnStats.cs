@@ -16,6 +16,14 @@ public sealed class TurnStats
 
     public int Errors => _errors.Values.Sum();
 
+    public long Ok => Interlocked.Read(ref _ok);
+
+    public long MissedSlots => Interlocked.Read(ref _missed);
+
+    public Latencies.Summary TurnLatency => _lastMessage.Summarize();
+
+    public Latencies.Summary TurnLatencyExcludingLlm => _exLlm.Summarize();
+
     public void StartWindow() => _windowStart = Stopwatch.GetTimestamp();
 
     public TimeSpan EndWindow() => Stopwatch.GetElapsedTime(_windowStart);

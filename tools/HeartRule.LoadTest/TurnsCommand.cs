@@ -30,6 +30,7 @@ public static class TurnsCommand
         var label = args.String("label", $"{rate} turns/s");
         // The script's length in answers (loadtest: 16): the first sessions are left after 0..stagger-1 answers.
         var stagger = args.Int("stagger", 16);
+        var json = args.OptionalString("json");
         args.EnsureAllRead();
 
         var runId = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
@@ -99,7 +100,13 @@ public static class TurnsCommand
         await stop.CancelAsync();
 
         stats.Report(label, rate, window, all.Count, conversations);
-        if (cpuFrom is not null) Console.WriteLine($"  cpu: {CpuSample.Describe(cpuFrom, cpuTo, processes)}");
+        if (cpuFrom is not null)
+        {
+            Console.WriteLine($"  cpu: {CpuSample.Describe(cpuFrom, cpuTo, processes)}");
+            var result = TurnCost.From(label, rate, window, stats, CpuSample.Seconds(cpuFrom, cpuTo, processes));
+            Console.WriteLine($"  cpu per turn: {result.Describe()}");
+            if (json is not null) await result.WriteAsync(json);
+        }
         await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (c, _) => await c.CloseAsync());
         return stats.Errors == 0 ? 0 : 1;
     }

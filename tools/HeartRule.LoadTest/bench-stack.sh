@@ -16,7 +16,8 @@
 # Extra environment for the services can be passed through, e.g. Engine__StreamDeltas=false.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# BENCH_ROOT: another checkout whose services to build and run (compare.sh runs an older commit this way).
+ROOT=${BENCH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BASE=${BENCH_DIR:-/tmp/hr-bench}
 RUN=$BASE/run
 mkdir -p "$RUN"
@@ -59,12 +60,14 @@ infra() {
    export RABBITMQ_NODENAME=hrbench@localhost RABBITMQ_NODE_PORT=28672 RABBITMQ_DIST_PORT=28673 \
       RABBITMQ_MNESIA_BASE=$BASE/rmq/mnesia RABBITMQ_LOG_BASE=$BASE/rmq/log RABBITMQ_ENABLED_PLUGINS_FILE=$BASE/rmq/plugins \
       RABBITMQ_CONFIG_FILE=$BASE/rmq/rabbitmq RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false"
+   # "detached" makes rabbitmq-server exec the Erlang VM instead of keeping a shell in front of it (which it
+   # otherwise does, to turn signals into a stop): the PID recorded is then the broker's own.
+   export detached=true
    start_bg rabbitmq "$BASE/rmq" /usr/lib/rabbitmq/bin/rabbitmq-server
    for _ in $(seq 1 60); do
      kill -0 "$(cat "$(pidfile rabbitmq)")" 2>/dev/null || { echo "RabbitMQ did not start: $RUN/rabbitmq.log" >&2; exit 1; }
      /usr/lib/rabbitmq/bin/rabbitmqctl -q -n hrbench@localhost await_startup >/dev/null 2>&1 && break; sleep 1
    done)
-  # rabbitmq-server execs into the Erlang VM, so the recorded PID is the broker's.
 }
 
 service_env() {
