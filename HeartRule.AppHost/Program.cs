@@ -19,13 +19,13 @@ var scriptEngine = builder.AddService<Projects.HeartRule_ScriptEngine>("scripten
     .WaitFor(messaging).WaitFor(persistence);
 
 var sessions = builder.AddService<Projects.HeartRule_Sessions>("sessions")
-    .WithReference(redis).WithReference(messaging).WithReference(persistence)
-    .WaitFor(redis).WaitFor(messaging).WaitFor(persistence)
+    .WithReference(redis).WithReference(messaging).WithReference(persistence).WithReference(scriptEngine)
+    .WaitFor(redis).WaitFor(messaging).WaitFor(persistence).WaitFor(scriptEngine)
     .WithReplicas(builder.Configuration.GetValue("Replicas:sessions", 1));
 
 builder.AddService<Projects.HeartRule_Gateway>("gateway", port: builder.Configuration.GetValue<int?>("GatewayPort", 5000))
     .WithReference(redis).WithReference(messaging).WithReference(persistence).WithReference(sessions)
-    .WaitFor(redis).WaitFor(messaging).WaitFor(sessions).WaitFor(scriptEngine)
+    .WaitFor(redis).WaitFor(messaging).WaitFor(sessions)
     .WithExternalHttpEndpoints()
     .WithUrlForEndpoint("http", url => url.DisplayText = "Chat page")
     // Two nodes by default behind one address: every session may have sockets on either (--Replicas:gateway N).

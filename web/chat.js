@@ -137,7 +137,8 @@ function renderTurn(frame) {
   for (const call of frame.debug?.llmCalls ?? []) {
     const details = el("details");
     details.append(el("summary", `LLM ${call.purpose} for ${call.actionId}: ${call.model}, ${call.promptTokens ?? "?"}+${call.completionTokens ?? "?"} tokens, ${Math.round(call.latencyMs)} ms, ${call.finishReason ?? ""}`));
-    details.append(el("h4", "Prompt"), el("pre", call.prompt), el("h4", "Response"), el("pre", call.response));
+    const unrecorded = "(not recorded: prompts are kept for turns taken while a socket debugs the session)";
+    details.append(el("h4", "Prompt"), el("pre", call.prompt ?? unrecorded), el("h4", "Response"), el("pre", call.response ?? unrecorded));
     item.append(details);
   }
   if (frame.error) item.append(el("p", `${frame.error.code}: ${frame.error.message}`));

@@ -1,19 +1,19 @@
 using System.Text;
 using HeartRule.Contracts;
 using HeartRule.Engine;
-using MassTransit;
 
 namespace HeartRule.ScriptEngine;
 
 /// <summary>
 /// Forwards the engine's token stream of one turn as <see cref="MessageDeltaProduced"/> events, and names each
 /// streamed message so that the final message carries the id its deltas had.
-/// Tokens are coalesced (a piece goes out every <see cref="FlushInterval"/> at most) and sent as transient,
-/// unconfirmed-in-line messages: a delta that is lost costs a moment of preview, never a message, since the
-/// final message is the durable one. Awaiting the broker for every word made streaming the turn's bottleneck
-/// (docs/benchmarks.md).
+/// Tokens are coalesced (a piece goes out every <see cref="FlushInterval"/> at most, the first one
+/// <see cref="FlushInterval"/> after the message's first token) and sent as transient, unconfirmed-in-line
+/// messages: a delta that is lost costs a moment of preview, never a message, since the final message is the
+/// durable one. Awaiting the broker for every word made streaming the turn's bottleneck, and a message generated
+/// faster than the interval needs no preview at all: its final message is as quick (docs/benchmarks.md).
 /// </summary>
-public sealed class DeltaStreamer(Guid sessionId, IPublishEndpoint publisher, CancellationToken ct)
+public sealed class DeltaStreamer(Guid sessionId, Func<MessageDeltaProduced, Task> publish, TimeProvider time)
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(40);
 
@@ -26,13 +26,18 @@ public sealed class DeltaStreamer(Guid sessionId, IPublishEndpoint publisher, Ca
 
     public ValueTask OnDelta(MessageDelta delta)
     {
-        _current ??= Guid.NewGuid();
+        if (_current is null)
+        {
+            _current = Guid.NewGuid();
+            _lastFlush = time.GetTimestamp();
+        }
         if (delta.Discarded)
         {
-            // The engine threw this message away (e.g. a follow-up question it decided not to ask).
-            if (_index > 0 || _pending.Length > 0)
+            // The engine threw this message away (e.g. a follow-up question it decided not to ask): clients that were
+            // shown pieces of it must drop them; if none went out, there is nothing to take back.
+            _pending.Clear();
+            if (_index > 0)
             {
-                _pending.Clear();
                 Send(new MessageDeltaProduced { SessionId = sessionId, MessageId = _current.Value, Index = _index, Text = "", Discarded = true });
             }
             Reset();
@@ -47,7 +52,7 @@ public sealed class DeltaStreamer(Guid sessionId, IPublishEndpoint publisher, Ca
             return ValueTask.CompletedTask;
         }
         _pending.Append(delta.Text);
-        if (_pending.Length > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_lastFlush) >= FlushInterval) Flush();
+        if (_pending.Length > 0 && time.GetElapsedTime(_lastFlush) >= FlushInterval) Flush();
         return ValueTask.CompletedTask;
     }
 
@@ -61,16 +66,14 @@ public sealed class DeltaStreamer(Guid sessionId, IPublishEndpoint publisher, Ca
     {
         Send(new MessageDeltaProduced { SessionId = sessionId, MessageId = _current!.Value, Index = _index++, Text = _pending.ToString() });
         _pending.Clear();
-        _lastFlush = System.Diagnostics.Stopwatch.GetTimestamp();
+        _lastFlush = time.GetTimestamp();
     }
 
-    private void Send(MessageDeltaProduced delta) =>
-        _sends.Add(publisher.Publish(delta, context => context.Durable = false, ct));
+    private void Send(MessageDeltaProduced delta) => _sends.Add(publish(delta));
 
     private void Reset()
     {
         _current = null;
         _index = 0;
-        _lastFlush = 0;
     }
 }

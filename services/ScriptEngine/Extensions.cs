@@ -12,17 +12,21 @@ public static class Extensions
         var settings = builder.Configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings();
         builder.Services.AddSingleton(settings);
         var chat = LlmClientFactory.Create(llm);
-        builder.Services.AddSingleton(settings.SimulatedLlmLatency > TimeSpan.Zero ? new SimulatedLatencyChatClient(chat, settings.SimulatedLlmLatency) : chat);
+        builder.Services.AddSingleton(settings.SimulatedLlmLatency > TimeSpan.Zero || settings.SimulatedTokenInterval > TimeSpan.Zero
+            ? new SimulatedLatencyChatClient(chat, settings.SimulatedLlmLatency, settings.SimulatedTokenInterval)
+            : chat);
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
         builder.Services.AddHttpClient(nameof(ScriptCatalog), c => c.BaseAddress = new Uri("http://persistence"));
         // One catalog per process: its cache is the point. Service discovery resolves the address per request.
         builder.Services.AddSingleton(sp => new ScriptCatalog(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ScriptCatalog)),
             sp.GetRequiredService<ILogger<ScriptCatalog>>()));
-        // A turn mostly waits (the model, the broker's confirm of each streamed delta), so the endpoint runs many at
-        // once; MassTransit's default (16 here) capped a node at ~55 turns/s with streaming on (docs/benchmarks.md).
-        builder.AddHeartRuleMessaging(x => x.AddConsumer<ExecuteTurnConsumer>()
-            .Endpoint(e => e.PrefetchCount = settings.ConcurrentTurns));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<TurnRunner>();
+        // Engine state travels as a JSON string inside the body: the default encoder would write each of its quotes as \u0022.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        // The broker carries only the streamed pieces of AI messages, to the gateways.
+        builder.AddHeartRuleMessaging();
         return builder;
     }
 }
@@ -36,8 +40,8 @@ public sealed class EngineSettings
     public string? TemplatesDirectory { get; set; }
     /// <summary>Ask the model for a JSON response format; turn off for OpenAI-compatible servers that reject it.</summary>
     public bool RequestJsonResponse { get; set; } = true;
-    /// <summary>Turns one instance runs at once (the execute-turn endpoint's prefetch).</summary>
-    public int ConcurrentTurns { get; set; } = 128;
     /// <summary>Added to every model call (tests and benchmarks); zero in real use.</summary>
     public TimeSpan SimulatedLlmLatency { get; set; } = TimeSpan.Zero;
+    /// <summary>Between streamed tokens of every model reply (tests and benchmarks); zero in real use.</summary>
+    public TimeSpan SimulatedTokenInterval { get; set; } = TimeSpan.Zero;
 }

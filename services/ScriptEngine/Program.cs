@@ -6,4 +6,5 @@ builder.AddScriptEngine();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapTurnEndpoints();
 app.Run();

@@ -3,10 +3,11 @@ using Microsoft.Extensions.AI;
 namespace HeartRule.ScriptEngine;
 
 /// <summary>
-/// Adds a fixed delay to every model call, so tests and benchmarks can give the offline model the latency of a
-/// real one (a turn long enough to kill a process in the middle of it).
+/// Gives the offline model the timing of a real one, for tests and benchmarks: a fixed delay before every reply (a
+/// turn long enough to kill a process in the middle of it) and, when streaming, a pause between tokens (so that
+/// replies are streamed in pieces, as a real model's are).
 /// </summary>
-public sealed class SimulatedLatencyChatClient(IChatClient inner, TimeSpan latency) : DelegatingChatClient(inner)
+public sealed class SimulatedLatencyChatClient(IChatClient inner, TimeSpan latency, TimeSpan tokenInterval) : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -18,6 +19,12 @@ public sealed class SimulatedLatencyChatClient(IChatClient inner, TimeSpan laten
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.Delay(latency, cancellationToken);
-        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken)) yield return update;
+        var first = true;
+        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken))
+        {
+            if (!first && tokenInterval > TimeSpan.Zero) await Task.Delay(tokenInterval, cancellationToken);
+            first = false;
+            yield return update;
+        }
     }
 }

@@ -18,13 +18,29 @@ public static class Extensions
         builder.Services.AddScoped<TurnProcessor>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
         builder.Services.AddHttpClient<PersistenceClient>(c => c.BaseAddress = new Uri("http://persistence"));
+        // Its own timeouts and retries below: HttpClient's 100-s cut-off would end a slow turn before they do.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: the documented way to replace the service defaults' handler for one client.
+        builder.Services.AddHttpClient<EngineClient>(c => (c.BaseAddress, c.Timeout) = (new Uri("http://scriptengine"), Timeout.InfiniteTimeSpan))
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(o =>
+            {
+                // A turn may make several model calls, each with its own timeout and retries (Llm:TimeoutSeconds).
+                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(120);
+                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(180);
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(240);
+                // An engine that restarts is back within seconds: retry often and briefly, so the turn goes on
+                // soon after it is (the input stays unacknowledged on the broker meanwhile).
+                o.Retry.MaxRetryAttempts = 15;
+                o.Retry.Delay = TimeSpan.FromMilliseconds(250);
+                o.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+            });
+#pragma warning restore EXTEXP0001
 
         builder.AddHeartRuleMessaging(
             x =>
             {
                 x.AddConsumer<StartSessionConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddConsumer<SubmitInputConsumer>().ExcludeFromConfigureEndpoints();
-                x.AddRequestClient<ExecuteTurn>(RequestTimeout.After(s: 120));
             },
             (context, cfg) =>
             {

@@ -21,6 +21,8 @@ public sealed record SessionRecord
     /// <summary>The accept order (<see cref="Contracts.SubmitInput.InputSeq"/>) of the last input handled.</summary>
     public long LastInputSeq { get; init; }
     public required int Turn { get; init; }
+    /// <summary>Started by a socket that debugs: every turn records the LLM's prompts and replies.</summary>
+    public bool Debug { get; init; }
     /// <summary>The most recent clientMessageIds, newest last: a retried input is recognised and not run twice.</summary>
     public IReadOnlyList<string> RecentInputs { get; init; } = [];
     /// <summary>Kept without its engine state, which is always <see cref="StateJson"/>: see <see cref="PublishableLastTurn"/>.</summary>

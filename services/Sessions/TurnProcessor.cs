@@ -14,7 +14,7 @@ public sealed class TurnProcessor(
     SessionStateStore store,
     SessionOwners owners,
     PersistenceClient persistence,
-    IRequestClient<ExecuteTurn> engine,
+    EngineClient engine,
     IPublishEndpoint publisher,
     TimeProvider time,
     SessionsMetrics metrics,
@@ -42,7 +42,7 @@ public sealed class TurnProcessor(
         var executed = await ExecuteAsync(new ExecuteTurn
         {
             SessionId = command.SessionId, ScriptId = script.ScriptId, ScriptVersion = script.Version,
-            InitialVariables = command.InitialVariables,
+            InitialVariables = command.InitialVariables, OmitLlmText = !command.Debug,
         }, ct);
         if (executed.StateJson is null)
         {
@@ -54,6 +54,7 @@ public sealed class TurnProcessor(
         {
             SessionId = command.SessionId, UserId = command.UserId, ScriptId = script.ScriptId, ScriptVersion = script.Version,
             Status = "active", ExecutionStatus = "running", StateJson = executed.StateJson, Version = 0, LastSeq = 0, Turn = -1,
+            Debug = command.Debug,
         };
         return new StartOutcome(await CommitAsync(record, null, command.RequestId, null, executed, command.RequestedAt, ct), null);
     }
@@ -65,6 +66,8 @@ public sealed class TurnProcessor(
     public async Task SubmitAsync(SubmitInput input, int attempt, CancellationToken ct)
     {
         logger.LogDebug("Processing input {ClientMessageId} of session {SessionId}", input.ClientMessageId, input.SessionId);
+        // Asked alongside the record: the two commands share the connection's next write, not a round trip each.
+        var debugged = owners.IsDebuggedAsync(input.SessionId);
         var record = await store.GetAsync(input.SessionId) ?? await LoadFromPersistenceAsync(input, ct);
         if (record is null)
         {
@@ -109,7 +112,7 @@ public sealed class TurnProcessor(
         var executed = await ExecuteAsync(new ExecuteTurn
         {
             SessionId = record.SessionId, ScriptId = record.ScriptId, ScriptVersion = record.ScriptVersion,
-            StateJson = record.StateJson, UserInput = input.Text,
+            StateJson = record.StateJson, UserInput = input.Text, OmitLlmText = !(record.Debug || await debugged),
         }, ct);
         await CommitAsync(record, input, input.RequestId, input.Text, executed, input.ReceivedAt, ct);
     }
@@ -121,25 +124,7 @@ public sealed class TurnProcessor(
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while input {input.InputSeq} was refused.");
     }
 
-    private async Task<TurnExecuted> ExecuteAsync(ExecuteTurn request, CancellationToken ct)
-    {
-        try
-        {
-            // Not persisted: if the broker restarts mid-request, the unacknowledged input is redelivered and asks again.
-            var response = await engine.GetResponse<TurnExecuted>(request, x => x.UseExecute(c => c.Durable = false), ct);
-            return response.Message;
-        }
-        catch (RequestTimeoutException)
-        {
-            return new TurnExecuted
-            {
-                Messages = [], StateJson = request.StateJson, ExecutionStatus = "error",
-                Position = new SessionPosition(0, null, 0, null, 0, null, null, 0, 0), ChangedVariables = [],
-                Variables = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(), LlmCalls = [],
-                Error = new ErrorInfo(ErrorCodes.LlmTimeout, "The script engine did not answer in time.", true),
-            };
-        }
-    }
+    private Task<TurnExecuted> ExecuteAsync(ExecuteTurn request, CancellationToken ct) => engine.ExecuteAsync(request, ct);
 
     private async Task<TurnCompleted> CommitAsync(
         SessionRecord record, SubmitInput? input, string? requestId, string? userText, TurnExecuted executed, DateTimeOffset acceptedAt, CancellationToken ct)

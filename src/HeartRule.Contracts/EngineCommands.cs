@@ -13,6 +13,11 @@ public sealed record ExecuteTurn
     /// <summary>Null on the first turn; empty for "next".</summary>
     public string? UserInput { get; init; }
     public IReadOnlyDictionary<string, JsonElement>? InitialVariables { get; init; }
+    /// <summary>
+    /// Leave the prompts and replies out of <see cref="TurnExecuted.LlmCalls"/> (nobody debugs the session): they
+    /// repeat what the client said and were most of a turn's bytes on every hop after this one.
+    /// </summary>
+    public bool OmitLlmText { get; init; }
 }
 
 /// <summary>ScriptEngine → Sessions: what one turn produced.</summary>

@@ -1,6 +1,9 @@
 namespace HeartRule.Contracts;
 
-/// <summary>One LLM call of a turn, for the debug console. Carries prompts: never log it at Information level.</summary>
+/// <summary>
+/// One LLM call of a turn, for the debug console. <see cref="Prompt"/> and <see cref="Response"/> are null unless
+/// the session is debugged (<see cref="ExecuteTurn.OmitLlmText"/>); when present, never log them at Information level.
+/// </summary>
 public sealed record LlmCall(
-    string ActionId, string Purpose, string Model, string Prompt, string Response,
+    string ActionId, string Purpose, string Model, string? Prompt, string? Response,
     int? PromptTokens, int? CompletionTokens, double LatencyMs, string? FinishReason);

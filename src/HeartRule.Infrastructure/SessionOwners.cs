@@ -10,6 +10,15 @@ public sealed class SessionOwners(IConnectionMultiplexer redis)
 {
     private static RedisKey Key(Guid sessionId) => $"hr:owner:{sessionId}";
     private static RedisKey InputSeqKey(Guid sessionId) => $"hr:inputseq:{sessionId}";
+    private static RedisKey DebugKey(Guid sessionId) => $"hr:debug:{sessionId}";
+
+    /// <summary>How long a debugger's attach keeps the session's LLM prompts and replies recorded.</summary>
+    public static readonly TimeSpan DebugWindow = TimeSpan.FromHours(8);
+
+    /// <summary>A socket attached with debug: the session's turns record the LLM's prompts and replies from now on.</summary>
+    public Task MarkDebuggedAsync(Guid sessionId) => redis.GetDatabase().StringSetAsync(DebugKey(sessionId), 1, DebugWindow);
+
+    public Task<bool> IsDebuggedAsync(Guid sessionId) => redis.GetDatabase().KeyExistsAsync(DebugKey(sessionId));
 
     /// <summary>The next number in the order inputs of the session are accepted, whichever gateway node accepts them.</summary>
     public Task<long> NextInputSeqAsync(Guid sessionId) => redis.GetDatabase().StringIncrementAsync(InputSeqKey(sessionId));

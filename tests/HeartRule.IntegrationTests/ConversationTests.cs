@@ -73,6 +73,38 @@ public sealed class ConversationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Prompts_are_recorded_only_while_somebody_debugs_the_session()
+    {
+        static IEnumerable<JsonElement> Calls(Turn turn) => turn.Completed.Debug!.Value.GetProperty("llmCalls").EnumerateArray();
+
+        // Started by a debugging socket: its turns carry the prompts and replies.
+        await using var author = await system.ConnectAsync("prompts-author");
+        var (debugged, opening) = await author.StartAsync("intake", debug: true);
+        Assert.NotEmpty(Calls(opening));
+        Assert.All(Calls(opening), c => Assert.Contains("No diagnosis", c.GetProperty("prompt").GetString()));
+        Assert.All(Calls(await author.SayAsync(debugged, "Alex")), c => Assert.Equal(JsonValueKind.String, c.GetProperty("response").ValueKind));
+
+        // Started by a client that does not debug: nothing of the prompts is kept, only what the calls cost.
+        await using var client = await system.ConnectAsync("prompts-client");
+        var (sessionId, first) = await client.StartAsync("intake");
+        await using var debugger = await system.ConnectAsync("prompts-client");
+        await debugger.SendAsync(new SessionAttachFrame { RequestId = "a1", SessionId = sessionId, LastSeq = 0, Debug = true });
+        await debugger.WaitForAsync<SessionAttachedFrame>(f => f.RequestId == "a1");
+        var replayed = await debugger.ReadTurnAsync();
+        Assert.Equal(first.Completed.Seq, replayed.Completed.Seq);
+        Assert.NotEmpty(Calls(replayed));
+        Assert.All(Calls(replayed), c => Assert.False(c.TryGetProperty("prompt", out _)));
+        Assert.All(Calls(replayed), c => Assert.False(c.TryGetProperty("response", out _)));
+        Assert.All(Calls(replayed), c => Assert.False(string.IsNullOrEmpty(c.GetProperty("model").GetString())));
+
+        // From the turn after a debugger attached, they are recorded.
+        await client.SendAsync(new InputFrame { RequestId = "i1", SessionId = sessionId, ClientMessageId = "p1", Text = "Alex" });
+        var next = await debugger.ReadTurnAsync();
+        Assert.NotEmpty(Calls(next));
+        Assert.All(Calls(next), c => Assert.False(string.IsNullOrEmpty(c.GetProperty("prompt").GetString())));
+    }
+
+    [Fact]
     public async Task AI_messages_are_streamed_as_deltas_that_carry_the_final_message_id()
     {
         await using var client = await system.ConnectAsync("streaming");

@@ -58,7 +58,9 @@ public sealed class SystemFixture : IAsyncLifetime
         // "Processing input …" is a Debug line; the crash tests read it to find the instance holding a turn.
         Project(builder, "sessions").WithEnvironment("Logging__LogLevel__HeartRule.Sessions.TurnProcessor", "Debug");
         // A model that takes a moment, like a real one: long enough to kill a process in the middle of a turn.
-        Project(builder, "scriptengine").WithEnvironment("Engine__SimulatedLlmLatency", LlmLatency.ToString());
+        Project(builder, "scriptengine").WithEnvironment("Engine__SimulatedLlmLatency", LlmLatency.ToString())
+            // Streamed in pieces, as a real model streams: a reply generated within the deltas' flush interval is not streamed.
+            .WithEnvironment("Engine__SimulatedTokenInterval", TimeSpan.FromMilliseconds(5).ToString());
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             builder.CreateResourceBuilder(project)

@@ -76,6 +76,7 @@ service_env() {
   export ConnectionStrings__redis="127.0.0.1:28379"
   export ConnectionStrings__messaging="amqp://guest:guest@127.0.0.1:28672/"
   export services__persistence__http__0="http://127.0.0.1:28101"
+  export services__scriptengine__http__0="http://127.0.0.1:28103"
 }
 
 probe_env() {

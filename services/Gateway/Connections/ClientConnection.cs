@@ -63,6 +63,12 @@ public sealed class ClientConnection
     {
         lock (_sessionIds) _sessionIds.Remove(sessionId);
     }
+
+    /// <summary>
+    /// The last session this socket's user was found to own (sessions never change owners): its inputs skip the
+    /// owner lookup, a Redis round trip on every turn otherwise.
+    /// </summary>
+    public Guid? OwnedSession { get; set; }
     /// <summary>Rate-limited frames in a row; only the receive loop touches it.</summary>
     public int RateLimitStrikes { get; set; }
 

@@ -39,6 +39,7 @@ public sealed class FrameDispatcher(
         using var activity = GatewayActivities.StartTurn(GatewayActivities.SessionStart, sessionId);
         using var scope = logger.BeginScope("sessionId:{sessionId}", sessionId);
         await owners.RecordAsync(sessionId, connection.UserId);
+        connection.OwnedSession = sessionId;
         // Subscribe (and claim the route) before publishing, so no event of the new session can miss this socket.
         var subscription = await subscriptions.AddAsync(connection, sessionId, frame.Debug ?? false, lastSeq: 0);
         await subscription.OpenAsync(
@@ -48,6 +49,7 @@ public sealed class FrameDispatcher(
         {
             SessionId = sessionId, UserId = connection.UserId, ScriptId = frame.ScriptId, ScriptVersion = frame.Version,
             InitialVariables = frame.InitialVariables, RequestId = frame.RequestId, RequestedAt = time.GetUtcNow(),
+            Debug = frame.Debug ?? false,
         }, connection.Closed);
         logger.LogInformation("Session {SessionId} started on script {ScriptId} by user {UserId}", sessionId, frame.ScriptId, connection.UserId);
     }
@@ -56,6 +58,7 @@ public sealed class FrameDispatcher(
     {
         if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
         var lastSeq = Math.Max(0, frame.LastSeq ?? 0);
+        if (frame.Debug == true) await owners.MarkDebuggedAsync(frame.SessionId);
         var subscription = await subscriptions.AddAsync(connection, frame.SessionId, frame.Debug ?? false, lastSeq);
         // Live events that arrive during the replay wait behind it; what both carry is sent once.
         await subscription.OpenAsync(
@@ -73,7 +76,7 @@ public sealed class FrameDispatcher(
         // One trace per turn, from here: the bus carries it to Sessions, ScriptEngine, Persistence and back to the sockets.
         using var activity = GatewayActivities.StartTurn(GatewayActivities.Input, frame.SessionId);
         using var scope = logger.BeginScope("sessionId:{sessionId}", frame.SessionId);
-        if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
+        if (connection.OwnedSession != frame.SessionId && !await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
         await Send(frame.SessionId, new SubmitInput
         {
             SessionId = frame.SessionId, UserId = connection.UserId, ClientMessageId = frame.ClientMessageId,
@@ -105,6 +108,7 @@ public sealed class FrameDispatcher(
             connection.SendError(ErrorCodes.Forbidden, "That session belongs to another user.", requestId, sessionId);
             return false;
         }
+        connection.OwnedSession = sessionId;
         return true;
     }
 

@@ -12,20 +12,23 @@ public sealed class EventRouterConsumer(EventLog log, SessionRoutes routes, Node
 {
     public async Task Consume(ConsumeContext<TurnCompleted> context)
     {
+        var sessionId = context.Message.SessionId;
         var frames = FrameFactory.FromTurn(context.Message);
-        await log.AppendAsync(context.Message.SessionId, frames);
-        await RouteAsync(context, context.Message.SessionId, frames);
+        // Asked while the log is written (frames are delivered only after that): one round trip to Redis, not two.
+        var nodes = routes.GetNodesAsync(sessionId);
+        await log.AppendAsync(sessionId, frames);
+        await RouteAsync(context, sessionId, frames, await nodes);
     }
 
-    public Task Consume(ConsumeContext<TurnRejected> context) =>
-        RouteAsync(context, context.Message.SessionId, [FrameFactory.FromRejection(context.Message)], context.Message.ReplyTo);
+    public async Task Consume(ConsumeContext<TurnRejected> context) =>
+        await RouteAsync(context, context.Message.SessionId, [FrameFactory.FromRejection(context.Message)],
+            await routes.GetNodesAsync(context.Message.SessionId), context.Message.ReplyTo);
 
-    public Task Consume(ConsumeContext<MessageDeltaProduced> context) =>
-        RouteAsync(context, context.Message.SessionId, [FrameFactory.FromDelta(context.Message)]);
+    public async Task Consume(ConsumeContext<MessageDeltaProduced> context) =>
+        await RouteAsync(context, context.Message.SessionId, [FrameFactory.FromDelta(context.Message)], await routes.GetNodesAsync(context.Message.SessionId));
 
-    private async Task RouteAsync(ConsumeContext context, Guid sessionId, IReadOnlyList<RoutedFrame> frames, ReplyAddress? replyTo = null)
+    private async Task RouteAsync(ConsumeContext context, Guid sessionId, IReadOnlyList<RoutedFrame> frames, IReadOnlyList<string> nodes, ReplyAddress? replyTo = null)
     {
-        var nodes = await routes.GetNodesAsync(sessionId);
         if (replyTo is not null && !nodes.Contains(replyTo.NodeId)) nodes = [.. nodes, replyTo.NodeId];
         foreach (var node in nodes)
         {

@@ -7,21 +7,22 @@ using Microsoft.Extensions.AI;
 
 namespace HeartRule.ScriptEngine;
 
-/// <summary>Runs one turn: the engine is stateless, everything it needs arrives in the request.</summary>
-public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, IChatClient chat, EngineSettings settings, ILogger<ExecuteTurnConsumer> logger) : IConsumer<ExecuteTurn>
+/// <summary>
+/// Runs one turn: the engine is stateless, everything it needs arrives in the request, and the answer is the whole
+/// result. Sessions calls it over HTTP (<see cref="TurnEndpoints"/>); only the streamed pieces of AI messages go
+/// through the broker, to the gateways.
+/// </summary>
+public sealed class TurnRunner(
+    ScriptCatalog catalog, IChatClient chat, EngineSettings settings, IPublishEndpoint publisher, TimeProvider time, ILogger<TurnRunner> logger)
 {
-    public async Task Consume(ConsumeContext<ExecuteTurn> context)
+    public async Task<TurnExecuted> RunAsync(ExecuteTurn request, CancellationToken ct)
     {
-        var request = context.Message;
-        using var scope = logger.BeginScope("sessionId:{sessionId} messageId:{messageId}", request.SessionId, context.MessageId);
-        var script = await catalog.GetAsync(request.ScriptId, request.ScriptVersion, context.CancellationToken);
-        if (script is null)
-        {
-            await context.RespondAsync(Failed(new ErrorInfo(ErrorCodes.ScriptNotFound, $"Script {request.ScriptId} v{request.ScriptVersion} does not exist.", false)));
-            return;
-        }
+        using var scope = logger.BeginScope("sessionId:{sessionId}", request.SessionId);
+        var script = await catalog.GetAsync(request.ScriptId, request.ScriptVersion, ct);
+        if (script is null) return Failed(new ErrorInfo(ErrorCodes.ScriptNotFound, $"Script {request.ScriptId} v{request.ScriptVersion} does not exist.", false));
 
-        var streamer = new DeltaStreamer(request.SessionId, context, context.CancellationToken);
+        // Transient: a lost piece costs a moment of preview, never a message (the final message is the durable one).
+        var streamer = new DeltaStreamer(request.SessionId, delta => publisher.Publish(delta, context => context.Durable = false, ct), time);
         var executor = new ScriptExecutor(chat, new EngineOptions
         {
             Skills = catalog,
@@ -33,17 +34,16 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, IChatClient chat,
         if (request.StateJson is null)
         {
             var initial = request.InitialVariables?.ToDictionary(kv => kv.Key, kv => JsonNode.Parse(kv.Value.GetRawText()));
-            result = await executor.StartAsync(script, initial, context.CancellationToken);
+            result = await executor.StartAsync(script, initial, ct);
         }
         else
         {
-            result = await executor.ContinueAsync(script, EngineState.FromJson(request.StateJson), request.UserInput ?? "", context.CancellationToken);
+            result = await executor.ContinueAsync(script, EngineState.FromJson(request.StateJson), request.UserInput ?? "", ct);
         }
-        logger.LogInformation("Turn executed for session {SessionId}: {Status}, {MessageCount} message(s), {LlmCallCount} LLM call(s)",
+        logger.LogDebug("Turn executed for session {SessionId}: {Status}, {MessageCount} message(s), {LlmCallCount} LLM call(s)",
             request.SessionId, result.Status, result.Messages.Count, result.LlmCalls.Count);
         await streamer.CompleteAsync();
-        // Not persisted: the durable SubmitInput behind this request is what survives a broker restart.
-        await context.RespondAsync(ToContract(result, streamer.MessageIdAt), r => r.Durable = false);
+        return ToContract(result, streamer.MessageIdAt, request.OmitLlmText);
     }
 
     private static TurnExecuted Failed(ErrorInfo error) => new()
@@ -57,7 +57,7 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, IChatClient chat,
         Error = error,
     };
 
-    public static TurnExecuted ToContract(TurnResult r, Func<int, Guid> messageIdAt) => new()
+    public static TurnExecuted ToContract(TurnResult r, Func<int, Guid> messageIdAt, bool omitLlmText = false) => new()
     {
         Messages = r.Messages.Select((m, i) => new AiMessage(m.Content, m.ActionId, m.ActionType, m.Round, messageIdAt(i))).ToList(),
         StateJson = r.State.ToJson(),
@@ -68,7 +68,7 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, IChatClient chat,
         Variables = r.State.VariablesByScope().ToDictionary(
             s => s.Key,
             s => (IReadOnlyDictionary<string, JsonElement>)s.Value.ToDictionary(v => v.Key, v => ToElement(v.Value) ?? default)),
-        LlmCalls = r.LlmCalls.Select(c => new LlmCall(c.ActionId, c.Purpose, c.Model, c.Prompt, c.Response, c.PromptTokens, c.CompletionTokens, c.LatencyMs, c.FinishReason)).ToList(),
+        LlmCalls = r.LlmCalls.Select(c => new LlmCall(c.ActionId, c.Purpose, c.Model, omitLlmText ? null : c.Prompt, omitLlmText ? null : c.Response, c.PromptTokens, c.CompletionTokens, c.LatencyMs, c.FinishReason)).ToList(),
         Error = r.Error is null ? null : new ErrorInfo(r.Error.Code, r.Error.Message, r.Error.Retryable),
     };
 

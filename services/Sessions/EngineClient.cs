@@ -1,0 +1,47 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using HeartRule.Contracts;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace HeartRule.Sessions;
+
+/// <summary>Asks the ScriptEngine service to run one turn (POST /internal/turns, load-balanced over its instances).</summary>
+public sealed class EngineClient(HttpClient http, ILogger<EngineClient> logger)
+{
+    // Relaxed escaping: the engine state is a JSON string inside the body, and the default encoder would write
+    // each of its quotes as \u0022.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>
+    /// The turn's result. When no engine answers — after the retries of the client's resilience pipeline
+    /// (<see cref="Extensions"/>) — a turn that failed with a retryable error and left the state as it was.
+    /// </summary>
+    public async Task<TurnExecuted> ExecuteAsync(ExecuteTurn request, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync("/internal/turns", request, Json, ct);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync<TurnExecuted>(Json, ct)
+                ?? throw new HttpRequestException("The script engine answered with an empty body.");
+        }
+        catch (Exception ex) when (ex is TimeoutRejectedException or HttpRequestException or BrokenCircuitException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "The script engine did not run a turn of session {SessionId}", request.SessionId);
+            var (code, message) = ex is TimeoutRejectedException
+                ? (ErrorCodes.LlmTimeout, "The script engine did not answer in time.")
+                : (ErrorCodes.ServiceUnavailable, "The script engine could not be reached.");
+            return new TurnExecuted
+            {
+                Messages = [], StateJson = request.StateJson, ExecutionStatus = "error",
+                Position = new SessionPosition(0, null, 0, null, 0, null, null, 0, 0), ChangedVariables = [],
+                Variables = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(), LlmCalls = [],
+                Error = new ErrorInfo(code, message, true),
+            };
+        }
+    }
+}
