@@ -12,8 +12,7 @@ public static class Extensions
 
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.Services.AddSingleton(options);
+        builder.AddValidatedOptions<GatewayOptions>("Gateway");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddSingleton<SessionRoutes>();

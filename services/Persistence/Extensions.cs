@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
 using HeartRule.Persistence.Api;
@@ -13,10 +14,13 @@ namespace HeartRule.Persistence;
 public sealed class TurnBatchOptions
 {
     /// <summary>At most this many turns per transaction.</summary>
+    [Range(1, 10_000)]
     public int MessageLimit { get; set; } = 100;
     /// <summary>How long a batch waits to fill after its first turn: the latency added when the load is low.</summary>
+    [Range(0, 60_000)]
     public int TimeLimitMs { get; set; } = 20;
     /// <summary>Batches written at once.</summary>
+    [Range(1, 1_000)]
     public int ConcurrencyLimit { get; set; } = 2;
     /// <summary>The consumer's queue; null for the default name (turn-completed). Tests give each host its own.</summary>
     public string? Queue { get; set; }
@@ -50,7 +54,7 @@ public static class Extensions
         // Registered before the bus: the schema exists before the first event is consumed.
         builder.Services.AddHostedService<DatabaseInitializer>();
 
-        var batch = builder.Configuration.GetSection("Persistence:Batch").Get<TurnBatchOptions>() ?? new TurnBatchOptions();
+        var batch = builder.AddValidatedOptions<TurnBatchOptions>("Persistence:Batch");
         builder.AddHeartRuleMessaging(x => x.AddConsumer<TurnCompletedConsumer>(c => c.Options<BatchOptions>(o => o
             .SetMessageLimit(batch.MessageLimit)
             .SetTimeLimit(TimeSpan.FromMilliseconds(batch.TimeLimitMs))
@@ -67,7 +71,7 @@ public static class Extensions
         builder.AddHeartRuleAuthentication();
         builder.Services.AddHeartRuleProblems(o => o.ExceptionMappers.Add(ex =>
             DatabaseErrors.IsTransient(ex) ? (ErrorCodes.ServiceUnavailable, "The database is not reachable right now.") : null));
-        builder.Services.AddApiRateLimiting(builder.Configuration);
+        builder.AddApiRateLimiting();
         builder.Services.AddApiDocs();
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using HeartRule.Engine;
 using HeartRule.Infrastructure;
 
@@ -9,8 +10,7 @@ public static class Extensions
     {
         // "offline" (the default: deterministic, no network) or "openai" (any OpenAI-compatible endpoint).
         var llm = builder.Configuration.GetSection("Llm").Get<LlmOptions>() ?? new LlmOptions();
-        var settings = builder.Configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings();
-        builder.Services.AddSingleton(settings);
+        var settings = builder.AddValidatedOptions<EngineSettings>("Engine");
         var chat = LlmClientFactory.Create(llm);
         builder.Services.AddSingleton(settings.SimulatedLlmLatency > TimeSpan.Zero ? new SimulatedLatencyChatClient(chat, settings.SimulatedLlmLatency) : chat);
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
@@ -37,7 +37,9 @@ public sealed class EngineSettings
     /// <summary>Ask the model for a JSON response format; turn off for OpenAI-compatible servers that reject it.</summary>
     public bool RequestJsonResponse { get; set; } = true;
     /// <summary>Turns one instance runs at once (the execute-turn endpoint's prefetch).</summary>
+    [Range(1, 10_000)]
     public int ConcurrentTurns { get; set; } = 128;
     /// <summary>Added to every model call (tests and benchmarks); zero in real use.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SimulatedLlmLatency { get; set; } = TimeSpan.Zero;
 }
