@@ -33,12 +33,14 @@ function setComposer(enabled) {
 
 async function signIn() {
   const userId = $("user").value.trim();
-  const res = await fetch("/auth/dev-token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ userId }) });
+  // Development sign-in: the role is picked on the page (debug frames need author or admin).
+  const roles = [$("role").value];
+  const res = await fetch("/auth/dev-token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ userId, roles }) });
   if (!res.ok) { setStatus(`sign-in failed (${res.status})`); return; }
   state.token = (await res.json()).accessToken;
   const scripts = await fetch("/api/scripts?kind=session", { headers: { Authorization: `Bearer ${state.token}` } }).then((r) => r.json());
   const select = $("script");
-  select.replaceChildren(...scripts.map((s) => new Option(`${s.name ?? s.id} (v${s.latestVersion})`, s.id)));
+  select.replaceChildren(...scripts.map((s) => new Option(`${s.name ?? s.id} (v${s.publishedVersion ?? s.latestVersion})`, s.id)));
   select.disabled = false;
   $("start").disabled = scripts.length === 0;
   setStatus(`signed in as ${userId}`);

@@ -31,7 +31,7 @@ public static class Extensions
         builder.Services.AddHostedService<RouteHeartbeat>();
         builder.Services.AddHostedService<IdleSweeper>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
-        builder.Services.AddHttpClient(nameof(TranscriptClient), c => c.BaseAddress = new Uri("http://persistence"));
+        builder.Services.AddHttpClient(nameof(TranscriptClient), c => c.BaseAddress = new Uri("http://persistence")).AddServiceToken();
         // Used by singletons (the event log, ownership checks); service discovery resolves the address per request.
         builder.Services.AddSingleton(sp => new TranscriptClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TranscriptClient))));
         builder.Services.AddApiProxy(builder.Configuration);

@@ -1,24 +1,37 @@
+using HeartRule.Infrastructure;
 using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Sessions;
 
 namespace HeartRule.Persistence;
 
 /// <summary>
-/// Service-to-service reads (Sessions, ScriptEngine, Gateway). Not routed by the Gateway, so not reachable
-/// from outside the cluster network.
+/// Service-to-service reads (Sessions, ScriptEngine, Gateway). Not routed by the Gateway, and answered only to a
+/// service's own token.
 /// </summary>
 public static class InternalEndpoints
 {
     public static IEndpointRouteBuilder MapInternalEndpoints(this IEndpointRouteBuilder app)
     {
-        var scripts = app.MapGroup("/internal/scripts");
+        // Only the services' own tokens (role "service", minted by ServiceTokenIssuer): a user's token, however
+        // privileged, and an unauthenticated caller on the cluster network are refused.
+        var @internal = app.MapGroup("/internal").RequireAuthorization(AuthenticationExtensions.ServicePolicy);
+        var scripts = @internal.MapGroup("/scripts");
         scripts.MapGet("/techniques", async (ScriptStore store, CancellationToken ct) => Results.Ok(await store.GetLatestTechniquesAsync(ct)));
         // A named version is found even after the script was deleted: sessions running on it must go on (the
         // record says Deleted, so a new session can refuse it); the latest version of a deleted script is not found.
         scripts.MapGet("/{id}", async (string id, int? version, ScriptStore store, CancellationToken ct) =>
             await store.GetAsync(id, version, includeDeleted: version is not null, ct) is { } script ? Results.Ok(script) : Results.NotFound());
 
-        var sessions = app.MapGroup("/internal/sessions");
+        // The version a new session of this user may run (published, or a draft the user owns): Sessions asks it
+        // for the user it starts a session for.
+        scripts.MapGet("/{id}/startable", async (string id, int? version, string userId, string? roles, ScriptStore store, CancellationToken ct) =>
+        {
+            var granted = (roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(Roles.IsUserRole).ToHashSet();
+            if (granted.Count == 0) granted.Add(Roles.Client);
+            return await store.GetStartableAsync(id, version, new Caller(userId, granted), ct) is { } script ? Results.Ok(script) : Results.NotFound();
+        });
+
+        var sessions = @internal.MapGroup("/sessions");
         sessions.MapGet("/{id:guid}", async (Guid id, SessionStore store, CancellationToken ct) =>
             await store.GetSnapshotAsync(id, ct) is { } snapshot ? Results.Ok(snapshot) : Results.NotFound());
         sessions.MapGet("/{id:guid}/events", async (Guid id, long? afterSeq, int? limit, SessionStore store, CancellationToken ct) =>

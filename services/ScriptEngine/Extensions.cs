@@ -14,7 +14,9 @@ public static class Extensions
         var chat = LlmClientFactory.Create(llm);
         builder.Services.AddSingleton(settings.SimulatedLlmLatency > TimeSpan.Zero ? new SimulatedLatencyChatClient(chat, settings.SimulatedLlmLatency) : chat);
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
-        builder.Services.AddHttpClient(nameof(ScriptCatalog), c => c.BaseAddress = new Uri("http://persistence"));
+        builder.Services.AddHttpClient(nameof(ScriptCatalog), c => c.BaseAddress = new Uri("http://persistence")).AddServiceToken();
+        // Not for its own routes (it has none but health): for the service token it signs for Persistence.
+        builder.AddHeartRuleAuthentication();
         // One catalog per process: its cache is the point. Service discovery resolves the address per request.
         builder.Services.AddSingleton(sp => new ScriptCatalog(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ScriptCatalog)),

@@ -40,7 +40,8 @@ public static class SessionsApi
 
     public sealed record CreateSessionRequest(string? ScriptId, int? Version, Dictionary<string, JsonElement>? InitialVariables);
 
-    private static async Task<IResult> CreateAsync(CreateSessionRequest request, HttpContext http, TurnProcessor processor, SessionOwners owners, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(
+        CreateSessionRequest request, HttpContext http, TurnProcessor processor, SessionOwners owners, RoleReader roles, TimeProvider time, CancellationToken ct)
     {
         var userId = http.User.GetUserId()!;
         if (string.IsNullOrWhiteSpace(request.ScriptId))
@@ -51,6 +52,7 @@ public static class SessionsApi
         {
             SessionId = sessionId, UserId = userId, ScriptId = request.ScriptId, ScriptVersion = request.Version,
             InitialVariables = request.InitialVariables, RequestedAt = time.GetUtcNow(),
+            Roles = [.. roles.CallerOf(http.User)!.Roles],
         }, ct);
         if (outcome.Turn is not { } turn)
             return Problems.Result(http, outcome.Error!.Code, outcome.Error.Message, request.ScriptId, sessionId);

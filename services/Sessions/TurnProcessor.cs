@@ -31,7 +31,7 @@ public sealed class TurnProcessor(
             return new StartOutcome(existing.PublishableLastTurn, null);
         }
 
-        var script = await persistence.GetScriptAsync(command.ScriptId, command.ScriptVersion, ct);
+        var script = await persistence.GetStartableScriptAsync(command, ct);
         if (script is null || script.Kind != "session" || script.Deleted)
         {
             return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, ErrorCodes.ScriptNotFound,

@@ -14,6 +14,8 @@ public sealed record StartSession
     public IReadOnlyDictionary<string, JsonElement>? InitialVariables { get; init; }
     public string? RequestId { get; init; }
     public required DateTimeOffset RequestedAt { get; init; }
+    /// <summary>The starting user's roles (null: a client). Clients start only on published versions.</summary>
+    public IReadOnlyList<string>? Roles { get; init; }
 }
 
 /// <summary>Gateway → Sessions: one user input, accepted (acked) by the Gateway once this is on the broker.</summary>

@@ -2,7 +2,9 @@ using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -23,7 +25,7 @@ public static class AuthenticationExtensions
         builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth")
             .PostConfigure<IHostEnvironment>((o, environment) =>
             {
-                if (o.SigningKey is null && o.Authority is null && environment.IsDevelopment()) o.SigningKey = AuthOptions.DevelopmentSigningKey;
+                if (o.SigningKey is null && environment.IsDevelopment()) o.SigningKey = AuthOptions.DevelopmentSigningKey;
             })
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
@@ -48,9 +50,23 @@ public static class AuthenticationExtensions
                 IssuerSigningKey = options.SigningKey is null ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey)),
             };
         });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(authorization => authorization.AddPolicy(ServicePolicy, policy => policy
+            .RequireAuthenticatedUser()
+            .RequireAssertion(ctx => Roles.IsService(ctx.User, ctx.Resource is HttpContext http
+                ? http.RequestServices.GetRequiredService<AuthOptions>()
+                : throw new InvalidOperationException("The service policy applies to HTTP requests.")))));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RoleReader>();
+        builder.Services.AddSingleton<ServiceTokenIssuer>();
+        builder.Services.AddTransient<ServiceTokenHandler>();
         return builder;
     }
+
+    /// <summary>Internal routes: only the services' own tokens (<see cref="Roles.IsService"/>).</summary>
+    public const string ServicePolicy = "service";
+
+    /// <summary>Every request of this client carries the calling service's own token.</summary>
+    public static IHttpClientBuilder AddServiceToken(this IHttpClientBuilder client) => client.AddHttpMessageHandler<ServiceTokenHandler>();
 
     /// <summary>The user id a token names.</summary>
     public static string? GetUserId(this ClaimsPrincipal user) => user.FindFirstValue(JwtRegisteredClaimNames.Sub);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HeartRule.Infrastructure;
 using HeartRule.Protocol;
 using Npgsql;
 
@@ -11,7 +12,7 @@ public sealed class ConversationTests(SystemFixture system)
     [Fact]
     public async Task The_intake_conversation_runs_end_to_end_and_is_stored()
     {
-        await using var client = await system.ConnectAsync("alice");
+        await using var client = await system.ConnectAsync("alice", roles: [Roles.Author]);
 
         var (sessionId, first) = await client.StartAsync("intake", debug: true);
         Assert.Equal(

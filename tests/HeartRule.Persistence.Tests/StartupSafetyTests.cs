@@ -27,7 +27,7 @@ public sealed class StartupSafetyTests(Servers servers)
     [Theory]
     [InlineData(AuthOptions.DevelopmentSigningKey, "is the documented development key")]
     [InlineData("only-twenty-six-bytes-long", "is 26 bytes; at least 32 are needed")]
-    [InlineData(null, "Auth:SigningKey (at least 32 bytes) or Auth:Authority must be configured outside Development")]
+    [InlineData(null, "Auth:SigningKey (at least 32 bytes) must be configured outside Development")]
     public async Task Production_startup_refuses_a_development_short_or_missing_signing_key(string? key, string message)
     {
         string[] args = key is null ? Unreachable : [.. Unreachable, $"--Auth:SigningKey={key}"];

@@ -41,6 +41,8 @@ public sealed class ClientConnection
 
     public string Id { get; } = Guid.NewGuid().ToString("N")[..12];
     public string UserId { get; }
+    /// <summary>The token's user, roles and expiry (a refresh replaces it; the user id never changes).</summary>
+    public TokenUser User { get; set; } = null!;
     public bool IsClosed => _closed.IsCancellationRequested;
     public CancellationToken Closed => _closed.Token;
     public DateTimeOffset LastReceivedAt { get; private set; } = DateTimeOffset.UtcNow;

@@ -58,15 +58,33 @@ public sealed class PersistenceHost : IAsyncDisposable
         return new PersistenceHost(app, new Uri(address), queue);
     }
 
-    public static string Token(string userId) => new DevTokenIssuer(new AuthOptions { SigningKey = SigningKey }).Issue(userId);
+    public static string Token(string userId, params string[] roles) => new DevTokenIssuer(new AuthOptions { SigningKey = SigningKey }).Issue(userId, roles: roles);
 
-    /// <summary>A client signed in as <paramref name="userId"/>, or anonymous when null.</summary>
-    public HttpClient Client(string? userId)
+    /// <summary>A token of the kind a service mints for its own calls (role <c>service</c>).</summary>
+    public static string ServiceToken(string service = "sessions") =>
+        new ServiceTokenIssuer(new AuthOptions { SigningKey = SigningKey }, new TestEnvironment("HeartRule." + service), TimeProvider.System).Current();
+
+    /// <summary>A client signed in as <paramref name="userId"/> with <paramref name="roles"/> (a client's when none), or anonymous when null.</summary>
+    public HttpClient Client(string? userId, params string[] roles) =>
+        WithToken(userId is null ? null : Token(userId, roles));
+
+    /// <summary>A client calling as another HeartRule service (the internal routes).</summary>
+    public HttpClient ServiceClient() => WithToken(ServiceToken());
+
+    private HttpClient WithToken(string? token)
     {
         var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = Address };
-        if (userId is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(userId));
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         _clients.Add(client);
         return client;
+    }
+
+    private sealed class TestEnvironment(string name) : Microsoft.Extensions.Hosting.IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Development";
+        public string ApplicationName { get; set; } = name;
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 
     public async ValueTask DisposeAsync()
