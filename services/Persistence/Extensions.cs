@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
 using HeartRule.Persistence.Api;
+using HeartRule.Persistence.Audit;
 using HeartRule.Persistence.Database;
 using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Sessions;
@@ -49,6 +50,7 @@ public static class Extensions
         builder.Services.AddSingleton<ScriptValidator>();
         builder.Services.AddSingleton<SampleScriptSeeder>();
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<TurnWriter>();
         builder.Services.AddSingleton<PersistenceTelemetry>();
         // Registered before the bus: the schema exists before the first event is consumed.

@@ -26,9 +26,7 @@ public static class InternalEndpoints
         // for the user it starts a session for.
         scripts.MapGet("/{id}/startable", async (string id, int? version, string userId, string? roles, ScriptStore store, CancellationToken ct) =>
         {
-            var granted = (roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(Roles.IsUserRole).ToHashSet();
-            if (granted.Count == 0) granted.Add(Roles.Client);
-            return await store.GetStartableAsync(id, version, new Caller(userId, granted), ct) is { } script ? Results.Ok(script) : Results.NotFound();
+            return await store.GetStartableAsync(id, version, new Caller(userId, ParseRoles(roles)), ct) is { } script ? Results.Ok(script) : Results.NotFound();
         });
 
         var sessions = @internal.MapGroup("/sessions");
@@ -37,8 +35,17 @@ public static class InternalEndpoints
         sessions.MapGet("/{id:guid}/events", async (Guid id, long? afterSeq, int? limit, SessionStore store, CancellationToken ct) =>
             Results.Ok(await store.GetEventsAsync(id, afterSeq ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct)));
         // The Sessions service deletes a session (after checking its owner and closing its live state) through this.
-        sessions.MapDelete("/{id:guid}", async (Guid id, SessionStore store, CancellationToken ct) =>
-            await store.DeleteAsync(id, ct) ? Results.NoContent() : Results.NotFound());
+        // The actor is the user the Sessions service checked; only a service can say so (this group's policy).
+        sessions.MapDelete("/{id:guid}", async (Guid id, string? actor, string? actorRoles, SessionStore store, CancellationToken ct) =>
+            await store.DeleteAsync(id, ct, actor is null ? null : new Caller(actor, ParseRoles(actorRoles))) ? Results.NoContent() : Results.NotFound());
         return app;
+    }
+
+    /// <summary>Roles a service passes on for its user ("author,admin"): the user roles among them, else client.</summary>
+    private static HashSet<string> ParseRoles(string? roles)
+    {
+        var granted = (roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(Roles.IsUserRole).ToHashSet();
+        if (granted.Count == 0) granted.Add(Roles.Client);
+        return granted;
     }
 }

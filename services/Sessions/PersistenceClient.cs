@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using HeartRule.Contracts;
+using HeartRule.Infrastructure;
 
 namespace HeartRule.Sessions;
 
@@ -25,9 +26,11 @@ public sealed class PersistenceClient(HttpClient http)
     }
 
     /// <summary>Marks the stored session deleted; false when there is no stored row (yet).</summary>
-    public async Task<bool> DeleteSessionAsync(Guid sessionId, CancellationToken ct)
+    /// <param name="actor">The user who asked (recorded in the audit log), and their roles.</param>
+    public async Task<bool> DeleteSessionAsync(Guid sessionId, Caller actor, CancellationToken ct)
     {
-        using var response = await http.DeleteAsync($"/internal/sessions/{sessionId}", ct);
+        var query = QueryString.Create([new KeyValuePair<string, string?>("actor", actor.UserId), new("actorRoles", string.Join(',', actor.Roles))]);
+        using var response = await http.DeleteAsync($"/internal/sessions/{sessionId}{query}", ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return false;
         response.EnsureSuccessStatusCode();
         return true;

@@ -22,7 +22,8 @@ public static class SessionsApi
     /// Soft delete: the hot record refuses further input first, then the stored row is marked. The stored row may
     /// not exist for a moment after creation (its first turn is still being written), so that step is retried.
     /// </summary>
-    private static async Task<IResult> DeleteAsync(Guid id, HttpContext http, TurnProcessor processor, SessionOwners owners, PersistenceClient persistence, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(
+        Guid id, HttpContext http, TurnProcessor processor, SessionOwners owners, PersistenceClient persistence, RoleReader roles, CancellationToken ct)
     {
         var userId = http.User.GetUserId()!;
         var owner = await owners.GetAsync(id) ?? (await persistence.GetSessionAsync(id, ct))?.UserId;
@@ -30,7 +31,7 @@ public static class SessionsApi
         if (owner != userId) return Problems.Result(http, ErrorCodes.Forbidden, "The session belongs to another user.", sessionId: id);
 
         await processor.MarkDeletedAsync(id);
-        for (var attempt = 0; !await persistence.DeleteSessionAsync(id, ct); attempt++)
+        for (var attempt = 0; !await persistence.DeleteSessionAsync(id, roles.CallerOf(http.User)!, ct); attempt++)
         {
             if (attempt == 50) return Problems.Result(http, ErrorCodes.SessionNotFound, $"Session {id} is not stored yet; try again.", sessionId: id);
             await Task.Delay(100, ct);

@@ -1,5 +1,6 @@
 using Dapper;
 using HeartRule.Infrastructure;
+using HeartRule.Persistence.Audit;
 using Npgsql;
 
 namespace HeartRule.Persistence.Scripts;
@@ -93,6 +94,11 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
             INSERT INTO script_versions (script_id, version, yaml, parsed, author, notes, published_at, published_by)
             VALUES (@id, @version, @yaml, @parsed::jsonb, @author, @notes, CASE WHEN @publish THEN now() END, CASE WHEN @publish THEN 'heartrule' END)
             """, new { id, version, yaml, parsed = parsedJson, author = caller?.UserId ?? "heartrule", notes, publish = caller is null }, tx, cancellationToken: ct));
+        if (caller is not null)
+        {
+            await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, created ? AuditLog.Actions.ScriptCreate : AuditLog.Actions.ScriptVersion,
+                "script", id, new { version, kind }), ct);
+        }
         await tx.CommitAsync(ct);
         return new AddVersionResult(AddVersionOutcome.Stored, version, created, kind);
     }
@@ -111,11 +117,17 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await LockOwnersAsync(connection, tx, id, ct) is not { Deleted: false } owners) return ScriptChangeOutcome.NotFound;
         if (!ScriptPermissions.MayManage(caller, owners)) return ScriptChangeOutcome.Forbidden;
-        var found = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE script_versions SET published_at = COALESCE(published_at, now()), published_by = COALESCE(published_by, @by)
-            WHERE script_id = @id AND version = @version
+        var published = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE script_versions SET published_at = now(), published_by = @by
+            WHERE script_id = @id AND version = @version AND published_at IS NULL
             """, new { id, version, by = caller.UserId }, tx, cancellationToken: ct));
-        if (found == 0) return ScriptChangeOutcome.NotFound;
+        if (published == 0)
+        {
+            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM script_versions WHERE script_id = @id AND version = @version)", new { id, version }, tx, cancellationToken: ct));
+            return exists ? ScriptChangeOutcome.Done : ScriptChangeOutcome.NotFound;
+        }
+        await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, AuditLog.Actions.ScriptPublish, "script", id, new { version }), ct);
         await tx.CommitAsync(ct);
         return ScriptChangeOutcome.Done;
     }
@@ -127,10 +139,15 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await LockOwnersAsync(connection, tx, id, ct) is not { Deleted: false } owners) return ScriptChangeOutcome.NotFound;
         if (!ScriptPermissions.MayManage(caller, owners)) return ScriptChangeOutcome.Forbidden;
-        await connection.ExecuteAsync(new CommandDefinition(share
+        var changed = await connection.ExecuteAsync(new CommandDefinition(share
             ? "INSERT INTO script_shares (script_id, user_id, shared_by) VALUES (@id, @userId, @by) ON CONFLICT DO NOTHING"
             : "DELETE FROM script_shares WHERE script_id = @id AND user_id = @userId",
             new { id, userId, by = caller.UserId }, tx, cancellationToken: ct));
+        if (changed > 0)
+        {
+            await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, share ? AuditLog.Actions.ScriptShare : AuditLog.Actions.ScriptUnshare,
+                "script", id, new { userId }), ct);
+        }
         await tx.CommitAsync(ct);
         return ScriptChangeOutcome.Done;
     }
@@ -144,6 +161,7 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
         if (!ScriptPermissions.MayManage(caller, owners)) return ScriptChangeOutcome.Forbidden;
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE scripts SET deleted_at = now(), updated_at = now() WHERE id = @id", new { id }, tx, cancellationToken: ct));
+        await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, AuditLog.Actions.ScriptDelete, "script", id), ct);
         await tx.CommitAsync(ct);
         return ScriptChangeOutcome.Done;
     }
