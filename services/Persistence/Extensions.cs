@@ -4,10 +4,12 @@ using HeartRule.Infrastructure;
 using HeartRule.Persistence.Api;
 using HeartRule.Persistence.Audit;
 using HeartRule.Persistence.Database;
+using HeartRule.Persistence.Erasure;
 using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Sessions;
 using HeartRule.Persistence.Turns;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HeartRule.Persistence;
 
@@ -51,10 +53,15 @@ public static class Extensions
         builder.Services.AddSingleton<SampleScriptSeeder>();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<SessionEraser>();
+        builder.AddValidatedOptions<ErasureOptions>("Erasure");
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RetentionJob>();
         builder.Services.AddSingleton<TurnWriter>();
         builder.Services.AddSingleton<PersistenceTelemetry>();
         // Registered before the bus: the schema exists before the first event is consumed.
         builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
 
         var batch = builder.AddValidatedOptions<TurnBatchOptions>("Persistence:Batch");
         builder.AddHeartRuleMessaging(x => x.AddConsumer<TurnCompletedConsumer>(c => c.Options<BatchOptions>(o => o

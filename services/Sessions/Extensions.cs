@@ -25,6 +25,8 @@ public static class Extensions
                 x.AddConsumer<StartSessionConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddConsumer<SubmitInputConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddRequestClient<ExecuteTurn>(RequestTimeout.After(s: 120));
+                // Its own queue (session-erased): any instance may drop the Redis state, which all of them share.
+                x.AddConsumer<SessionErasedConsumer>();
             },
             (context, cfg) =>
             {

@@ -36,7 +36,9 @@ public sealed class PersistenceHost : IAsyncDisposable
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <param name="queue">The turn queue to consume; a new one by default (pass a previous host's to take over its messages).</param>
-    public static async Task<PersistenceHost> StartAsync(string database, string messaging, IReadOnlyDictionary<string, string>? settings = null, string? queue = null)
+    /// <param name="configure">Replaces services before the host is built (e.g. a fake clock).</param>
+    public static async Task<PersistenceHost> StartAsync(string database, string messaging, IReadOnlyDictionary<string, string>? settings = null, string? queue = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         queue ??= "turn-completed-test-" + Guid.NewGuid().ToString("N")[..10];
         var values = new Dictionary<string, string>
@@ -52,7 +54,7 @@ public sealed class PersistenceHost : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) values[key] = value;
 
-        var app = PersistenceApp.Build([.. values.Select(kv => $"--{kv.Key}={kv.Value}")]);
+        var app = PersistenceApp.Build([.. values.Select(kv => $"--{kv.Key}={kv.Value}")], configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new PersistenceHost(app, new Uri(address), queue);
