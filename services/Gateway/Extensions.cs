@@ -30,6 +30,8 @@ public static class Extensions
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddHostedService<RouteHeartbeat>();
         builder.Services.AddHostedService<IdleSweeper>();
+        builder.Services.AddSingleton<TokenRefresh>();
+        builder.Services.AddHostedService<TokenExpirySweeper>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
         builder.Services.AddHttpClient(nameof(TranscriptClient), c => c.BaseAddress = new Uri("http://persistence")).AddServiceToken();
         // Used by singletons (the event log, ownership checks); service discovery resolves the address per request.

@@ -45,4 +45,10 @@ public sealed class GatewayOptions
     /// <summary>Rate-limited frames in a row after which the socket is closed (1008).</summary>
     [Range(1, 1_000_000)]
     public int RateLimitStrikes { get; set; } = 20;
+    /// <summary>How long before a socket's token expires it is sent auth.expiring (time to refresh).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TokenExpiryWarning { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>How often the sockets' token expiries are checked.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "00:01:00")]
+    public TimeSpan TokenCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

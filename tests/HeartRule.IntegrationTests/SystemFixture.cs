@@ -21,6 +21,8 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>Short, so that watching a stalled handshake being cut off takes the test little time.</summary>
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan LlmLatency = TimeSpan.FromMilliseconds(300);
+    /// <summary>Short, so that a token's expiry and its warning happen within a test.</summary>
+    public static readonly TimeSpan TokenExpiryWarning = TimeSpan.FromSeconds(3);
 
     private readonly HttpClient _http = new();
     private readonly string _data = DataFolder();
@@ -54,7 +56,8 @@ public sealed class SystemFixture : IAsyncLifetime
             .WithEnvironment("Gateway__IdleTimeout", IdleTimeout.ToString())
             .WithEnvironment("Gateway__HandshakeTimeout", HandshakeTimeout.ToString())
             .WithEnvironment("Gateway__MaxConnectionsPerUser", MaxConnectionsPerUser.ToString(CultureInfo.InvariantCulture))
-            .WithEnvironment("Gateway__AllowedOrigins__0", "https://studio.heartrule.test");
+            .WithEnvironment("Gateway__AllowedOrigins__0", "https://studio.heartrule.test")
+            .WithEnvironment("Gateway__TokenExpiryWarning", TokenExpiryWarning.ToString());
         // "Processing input …" is a Debug line; the crash tests read it to find the instance holding a turn.
         Project(builder, "sessions").WithEnvironment("Logging__LogLevel__HeartRule.Sessions.TurnProcessor", "Debug");
         // A model that takes a moment, like a real one: long enough to kill a process in the middle of a turn.

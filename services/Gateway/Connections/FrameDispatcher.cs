@@ -9,6 +9,7 @@ namespace HeartRule.Gateway.Connections;
 /// <summary>What the gateway does with each client frame.</summary>
 public sealed class FrameDispatcher(
     IBus bus,
+    TokenRefresh tokens,
     LocalSubscriptions subscriptions,
     SessionOwnership ownership,
     SessionOwners owners,
@@ -24,6 +25,7 @@ public sealed class FrameDispatcher(
         SessionDetachFrame detach => subscriptions.RemoveAsync(connection, detach.SessionId),
         InputFrame input => InputAsync(connection, input),
         PingFrame => Pong(connection),
+        AuthRefreshFrame refresh => tokens.RefreshAsync(connection, refresh),
         _ => Unexpected(connection, frame),
     };
 
