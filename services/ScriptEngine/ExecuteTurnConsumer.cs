@@ -41,6 +41,9 @@ public sealed class ExecuteTurnConsumer(ScriptCatalog catalog, IChatClient chat,
         }
         logger.LogInformation("Turn executed for session {SessionId}: {Status}, {MessageCount} message(s), {LlmCallCount} LLM call(s)",
             request.SessionId, result.Status, result.Messages.Count, result.LlmCalls.Count);
+        // The client gets a typed error in safe words; the whole failure, stack trace included, goes to the log.
+        if (result.Error is { Cause: { } cause } failure)
+            logger.LogError(cause, "Turn of session {SessionId} failed at action {ActionId}: {Code}", request.SessionId, failure.ActionId, failure.Code);
         await streamer.CompleteAsync();
         // Not persisted: the durable SubmitInput behind this request is what survives a broker restart.
         await context.RespondAsync(ToContract(result, streamer.MessageIdAt), r => r.Durable = false);
