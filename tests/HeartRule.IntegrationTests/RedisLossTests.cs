@@ -35,4 +35,25 @@ public sealed class RedisLossTests(SystemFixture system)
         Assert.Equal(first.Completed.Seq + 1, second.Messages[0].Seq);
         Assert.True(await redis.GetDatabase().KeyExistsAsync($"hr:session:{sessionId}"));
     }
+
+    [Fact]
+    public async Task Every_redis_key_of_a_session_expires_when_the_session_idles()
+    {
+        await using var client = await system.ConnectAsync("redis-ttl");
+        var (sessionId, _) = await client.StartAsync("intake");
+        await client.SayAsync(sessionId, "Alex");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync("redis"));
+        var db = redis.GetDatabase();
+
+        var ttls = new Dictionary<string, TimeSpan?>();
+        foreach (var key in HeartRule.Infrastructure.SessionKeys.All(sessionId))
+        {
+            if (await db.KeyExistsAsync(key)) ttls[key.ToString()] = await db.KeyTimeToLiveAsync(key);
+        }
+
+        Assert.Equal(["hr:events", "hr:inputseq", "hr:owner", "hr:routes", "hr:session"],
+            ttls.Keys.Select(k => k[..k.LastIndexOf(':')]).Order(StringComparer.Ordinal));
+        Assert.All(ttls, kv => Assert.True(kv.Value is { } ttl && ttl > TimeSpan.Zero && ttl <= TimeSpan.FromDays(8), $"{kv.Key}: {kv.Value}"));
+        Assert.InRange(ttls[$"hr:session:{sessionId}"]!.Value, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7));
+    }
 }
