@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -83,17 +84,45 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddOptions<HealthEndpointOptions>().BindConfiguration(HealthEndpointOptions.Section)
+            .Validate(o => o.Port is null or > 0 and < 65536, "Health:Port must be a TCP port (1-65535).")
+            .ValidateOnStart();
         return builder;
     }
 
     /// <summary>
     /// <c>/health</c>: ready, every registered check passes (the service's own dependencies included).
     /// <c>/alive</c>: the process is responsive (only checks tagged "live").
+    /// They name the service's dependencies and answer anyone, so outside Development they are mapped only when
+    /// asked for: on an internal port the public listener does not serve (<c>Health:Port</c>), or everywhere
+    /// (<c>Health:Enabled</c>, for an orchestrator that reaches the service only on a private network).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
-        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        var options = app.Services.GetRequiredService<IOptions<HealthEndpointOptions>>().Value;
+        if (!(options.Enabled ?? app.Environment.IsDevelopment()) && options.Port is null) return app;
+        var health = app.MapHealthChecks(HealthEndpointPath);
+        var alive = app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        if (options.Port is { } port)
+        {
+            health.RequireHost($"*:{port}");
+            alive.RequireHost($"*:{port}");
+        }
         return app;
     }
+}
+
+/// <summary>Where the health endpoints answer (section "Health").</summary>
+public sealed class HealthEndpointOptions
+{
+    public const string Section = "Health";
+
+    /// <summary>Serve /health and /alive on every listener; default: in Development only.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>
+    /// Serve them only on this port (which the service must also listen on, e.g. in ASPNETCORE_URLS), whatever
+    /// <see cref="Enabled"/> says: an internal port the ingress does not route.
+    /// </summary>
+    public int? Port { get; set; }
 }

@@ -1,6 +1,6 @@
 // The chat page: signs in with the Development token endpoint, then speaks heartrule.v1 (docs/protocol.md).
 const $ = (id) => document.getElementById(id);
-const state = { token: null, socket: null, sessionId: null, lastSeq: 0, pending: new Map(), status: null, requests: 0 };
+const state = { token: null, userId: null, roles: null, socket: null, sessionId: null, lastSeq: 0, pending: new Map(), status: null, requests: 0 };
 
 function setStatus(text) { $("status").textContent = text; }
 
@@ -32,17 +32,27 @@ function setComposer(enabled) {
 }
 
 async function signIn() {
-  const userId = $("user").value.trim();
-  const res = await fetch("/auth/dev-token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ userId }) });
-  if (!res.ok) { setStatus(`sign-in failed (${res.status})`); return; }
-  state.token = (await res.json()).accessToken;
+  state.userId = $("user").value.trim();
+  // Development sign-in: the role is picked on the page (debug frames need author or admin).
+  state.roles = [$("role").value];
+  if (!await fetchToken()) return;
+  const userId = state.userId;
   const scripts = await fetch("/api/scripts?kind=session", { headers: { Authorization: `Bearer ${state.token}` } }).then((r) => r.json());
   const select = $("script");
-  select.replaceChildren(...scripts.map((s) => new Option(`${s.name ?? s.id} (v${s.latestVersion})`, s.id)));
+  select.replaceChildren(...scripts.map((s) => new Option(`${s.name ?? s.id} (v${s.publishedVersion ?? s.latestVersion})`, s.id)));
   select.disabled = false;
   $("start").disabled = scripts.length === 0;
   setStatus(`signed in as ${userId}`);
   connect();
+}
+
+// A token from the Development sign-in, for the signed-in user and roles: at sign-in, and again whenever the
+// gateway says the socket's token is about to expire (auth.expiring) or has (close 4001).
+async function fetchToken() {
+  const res = await fetch("/auth/dev-token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ userId: state.userId, roles: state.roles }) });
+  if (!res.ok) { setStatus(`sign-in failed (${res.status})`); return false; }
+  state.token = (await res.json()).accessToken;
+  return true;
 }
 
 function connect() {
@@ -63,7 +73,8 @@ function connect() {
   socket.onclose = (event) => {
     setStatus(`disconnected (${event.code}); reconnecting…`);
     setComposer(false);
-    if (event.code !== 1008 && event.code !== 1009) setTimeout(connect, 1000);
+    if (event.code === 4001) fetchToken().then((ok) => ok && setTimeout(connect, 200));
+    else if (event.code !== 1008 && event.code !== 1009) setTimeout(connect, 1000);
   };
 }
 
@@ -109,6 +120,11 @@ function onFrame(frame) {
       break;
     case "ack":
       state.pending.delete(frame.clientMessageId);
+      break;
+    case "auth.expiring":
+      fetchToken().then((ok) => ok && send({ type: "auth.refresh", requestId: nextId(), token: state.token }));
+      break;
+    case "auth.refreshed":
       break;
     case "error":
       addMessage("error", `${frame.code}: ${frame.message}`);

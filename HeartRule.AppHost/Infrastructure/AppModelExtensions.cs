@@ -25,6 +25,9 @@ public static class AppModelExtensions
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithHttpEndpoint(port: port)
+            // The orchestrator's own check; outside Development a service maps /health only when told to (a
+            // deployment would rather give it an internal port, Health__Port).
+            .WithEnvironment("Health__Enabled", "true")
             .WithHttpHealthCheck("/health")
             .WithRestartOnCrash();
 }

@@ -12,8 +12,7 @@ public static class Extensions
 
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.Services.AddSingleton(options);
+        builder.AddValidatedOptions<GatewayOptions>("Gateway");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddSingleton<SessionRoutes>();
@@ -31,8 +30,10 @@ public static class Extensions
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddHostedService<RouteHeartbeat>();
         builder.Services.AddHostedService<IdleSweeper>();
+        builder.Services.AddSingleton<TokenRefresh>();
+        builder.Services.AddHostedService<TokenExpirySweeper>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
-        builder.Services.AddHttpClient(nameof(TranscriptClient), c => c.BaseAddress = new Uri("http://persistence"));
+        builder.Services.AddHttpClient(nameof(TranscriptClient), c => c.BaseAddress = new Uri("http://persistence")).AddServiceToken();
         // Used by singletons (the event log, ownership checks); service discovery resolves the address per request.
         builder.Services.AddSingleton(sp => new TranscriptClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TranscriptClient))));
         builder.Services.AddApiProxy(builder.Configuration);

@@ -1,11 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
 using HeartRule.Persistence.Api;
+using HeartRule.Persistence.Audit;
 using HeartRule.Persistence.Database;
+using HeartRule.Persistence.Erasure;
 using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Sessions;
 using HeartRule.Persistence.Turns;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HeartRule.Persistence;
 
@@ -13,13 +17,16 @@ namespace HeartRule.Persistence;
 public sealed class TurnBatchOptions
 {
     /// <summary>At most this many turns per transaction.</summary>
+    [Range(1, 10_000)]
     public int MessageLimit { get; set; } = 100;
     /// <summary>
     /// How long a batch waits to fill after its first turn: the latency added to storing (not to the client, whose
     /// frames go their own way). 50 ms makes ~5 turns per transaction at 100 turns/s, where 20 ms made ~2.
     /// </summary>
+    [Range(0, 60_000)]
     public int TimeLimitMs { get; set; } = 50;
     /// <summary>Batches written at once.</summary>
+    [Range(1, 1_000)]
     public int ConcurrencyLimit { get; set; } = 2;
     /// <summary>The consumer's queue; null for the default name (turn-completed). Tests give each host its own.</summary>
     public string? Queue { get; set; }
@@ -48,12 +55,18 @@ public static class Extensions
         builder.Services.AddSingleton<ScriptValidator>();
         builder.Services.AddSingleton<SampleScriptSeeder>();
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<SessionEraser>();
+        builder.AddValidatedOptions<ErasureOptions>("Erasure");
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RetentionJob>();
         builder.Services.AddSingleton<TurnWriter>();
         builder.Services.AddSingleton<PersistenceTelemetry>();
         // Registered before the bus: the schema exists before the first event is consumed.
         builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
 
-        var batch = builder.Configuration.GetSection("Persistence:Batch").Get<TurnBatchOptions>() ?? new TurnBatchOptions();
+        var batch = builder.AddValidatedOptions<TurnBatchOptions>("Persistence:Batch");
         builder.AddHeartRuleMessaging(x => x.AddConsumer<TurnCompletedConsumer>(c => c.Options<BatchOptions>(o => o
             .SetMessageLimit(batch.MessageLimit)
             .SetTimeLimit(TimeSpan.FromMilliseconds(batch.TimeLimitMs))
@@ -70,7 +83,7 @@ public static class Extensions
         builder.AddHeartRuleAuthentication();
         builder.Services.AddHeartRuleProblems(o => o.ExceptionMappers.Add(ex =>
             DatabaseErrors.IsTransient(ex) ? (ErrorCodes.ServiceUnavailable, "The database is not reachable right now.") : null));
-        builder.Services.AddApiRateLimiting(builder.Configuration);
+        builder.AddApiRateLimiting();
         builder.Services.AddApiDocs();
         return builder;
     }

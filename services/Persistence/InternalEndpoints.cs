@@ -1,31 +1,51 @@
+using HeartRule.Infrastructure;
 using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Sessions;
 
 namespace HeartRule.Persistence;
 
 /// <summary>
-/// Service-to-service reads (Sessions, ScriptEngine, Gateway). Not routed by the Gateway, so not reachable
-/// from outside the cluster network.
+/// Service-to-service reads (Sessions, ScriptEngine, Gateway). Not routed by the Gateway, and answered only to a
+/// service's own token.
 /// </summary>
 public static class InternalEndpoints
 {
     public static IEndpointRouteBuilder MapInternalEndpoints(this IEndpointRouteBuilder app)
     {
-        var scripts = app.MapGroup("/internal/scripts");
+        // Only the services' own tokens (role "service", minted by ServiceTokenIssuer): a user's token, however
+        // privileged, and an unauthenticated caller on the cluster network are refused.
+        var @internal = app.MapGroup("/internal").RequireAuthorization(AuthenticationExtensions.ServicePolicy);
+        var scripts = @internal.MapGroup("/scripts");
         scripts.MapGet("/techniques", async (ScriptStore store, CancellationToken ct) => Results.Ok(await store.GetLatestTechniquesAsync(ct)));
         // A named version is found even after the script was deleted: sessions running on it must go on (the
         // record says Deleted, so a new session can refuse it); the latest version of a deleted script is not found.
         scripts.MapGet("/{id}", async (string id, int? version, ScriptStore store, CancellationToken ct) =>
             await store.GetAsync(id, version, includeDeleted: version is not null, ct) is { } script ? Results.Ok(script) : Results.NotFound());
 
-        var sessions = app.MapGroup("/internal/sessions");
+        // The version a new session of this user may run (published, or a draft the user owns): Sessions asks it
+        // for the user it starts a session for.
+        scripts.MapGet("/{id}/startable", async (string id, int? version, string userId, string? roles, ScriptStore store, CancellationToken ct) =>
+        {
+            return await store.GetStartableAsync(id, version, new Caller(userId, ParseRoles(roles)), ct) is { } script ? Results.Ok(script) : Results.NotFound();
+        });
+
+        var sessions = @internal.MapGroup("/sessions");
         sessions.MapGet("/{id:guid}", async (Guid id, SessionStore store, CancellationToken ct) =>
             await store.GetSnapshotAsync(id, ct) is { } snapshot ? Results.Ok(snapshot) : Results.NotFound());
         sessions.MapGet("/{id:guid}/events", async (Guid id, long? afterSeq, int? limit, SessionStore store, CancellationToken ct) =>
             Results.Ok(await store.GetEventsAsync(id, afterSeq ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct)));
         // The Sessions service deletes a session (after checking its owner and closing its live state) through this.
-        sessions.MapDelete("/{id:guid}", async (Guid id, SessionStore store, CancellationToken ct) =>
-            await store.DeleteAsync(id, ct) ? Results.NoContent() : Results.NotFound());
+        // The actor is the user the Sessions service checked; only a service can say so (this group's policy).
+        sessions.MapDelete("/{id:guid}", async (Guid id, string? actor, string? actorRoles, SessionStore store, CancellationToken ct) =>
+            await store.DeleteAsync(id, ct, actor is null ? null : new Caller(actor, ParseRoles(actorRoles))) ? Results.NoContent() : Results.NotFound());
         return app;
+    }
+
+    /// <summary>Roles a service passes on for its user ("author,admin"): the user roles among them, else client.</summary>
+    private static HashSet<string> ParseRoles(string? roles)
+    {
+        var granted = (roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(Roles.IsUserRole).ToHashSet();
+        if (granted.Count == 0) granted.Add(Roles.Client);
+        return granted;
     }
 }

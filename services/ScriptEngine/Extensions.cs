@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using HeartRule.Engine;
 using HeartRule.Infrastructure;
 
@@ -9,14 +10,15 @@ public static class Extensions
     {
         // "offline" (the default: deterministic, no network) or "openai" (any OpenAI-compatible endpoint).
         var llm = builder.Configuration.GetSection("Llm").Get<LlmOptions>() ?? new LlmOptions();
-        var settings = builder.Configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings();
-        builder.Services.AddSingleton(settings);
+        var settings = builder.AddValidatedOptions<EngineSettings>("Engine");
         var chat = LlmClientFactory.Create(llm);
         builder.Services.AddSingleton(settings.SimulatedLlmLatency > TimeSpan.Zero || settings.SimulatedTokenInterval > TimeSpan.Zero
             ? new SimulatedLatencyChatClient(chat, settings.SimulatedLlmLatency, settings.SimulatedTokenInterval)
             : chat);
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
-        builder.Services.AddHttpClient(nameof(ScriptCatalog), c => c.BaseAddress = new Uri("http://persistence"));
+        builder.Services.AddHttpClient(nameof(ScriptCatalog), c => c.BaseAddress = new Uri("http://persistence")).AddServiceToken();
+        // For the service token it signs for Persistence, and the one Sessions must show for /internal/turns.
+        builder.AddHeartRuleAuthentication();
         // One catalog per process: its cache is the point. Service discovery resolves the address per request.
         builder.Services.AddSingleton(sp => new ScriptCatalog(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ScriptCatalog)),
@@ -41,6 +43,7 @@ public sealed class EngineSettings
     /// <summary>Ask the model for a JSON response format; turn off for OpenAI-compatible servers that reject it.</summary>
     public bool RequestJsonResponse { get; set; } = true;
     /// <summary>Added to every model call (tests and benchmarks); zero in real use.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SimulatedLlmLatency { get; set; } = TimeSpan.Zero;
     /// <summary>Between streamed tokens of every model reply (tests and benchmarks); zero in real use.</summary>
     public TimeSpan SimulatedTokenInterval { get; set; } = TimeSpan.Zero;

@@ -5,6 +5,8 @@ builder.AddServiceDefaults();
 builder.AddScriptEngine();
 
 var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapTurnEndpoints();
 app.Run();

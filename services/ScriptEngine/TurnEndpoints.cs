@@ -1,4 +1,5 @@
 using HeartRule.Contracts;
+using HeartRule.Infrastructure;
 
 namespace HeartRule.ScriptEngine;
 
@@ -12,8 +13,9 @@ public static class TurnEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapTurnEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/internal").MapPost("/turns", (ExecuteTurn request, TurnRunner runner, HttpContext http) =>
-            runner.RunAsync(request, http.RequestAborted));
+        // Only the services' own tokens (role "service"): what a turn is given, a user could otherwise forge.
+        app.MapGroup("/internal").RequireAuthorization(AuthenticationExtensions.ServicePolicy)
+            .MapPost("/turns", (ExecuteTurn request, TurnRunner runner, HttpContext http) => runner.RunAsync(request, http.RequestAborted));
         return app;
     }
 }

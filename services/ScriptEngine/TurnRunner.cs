@@ -42,6 +42,9 @@ public sealed class TurnRunner(
         }
         logger.LogDebug("Turn executed for session {SessionId}: {Status}, {MessageCount} message(s), {LlmCallCount} LLM call(s)",
             request.SessionId, result.Status, result.Messages.Count, result.LlmCalls.Count);
+        // The client gets a typed error in safe words; the whole failure, stack trace included, goes to the log.
+        if (result.Error is { Cause: { } cause } failure)
+            logger.LogError(cause, "Turn of session {SessionId} failed at action {ActionId}: {Code}", request.SessionId, failure.ActionId, failure.Code);
         await streamer.CompleteAsync();
         return ToContract(result, streamer.MessageIdAt, request.OmitLlmText);
     }

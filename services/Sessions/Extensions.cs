@@ -17,10 +17,11 @@ public static class Extensions
         builder.Services.AddSingleton<SessionStateStore>();
         builder.Services.AddScoped<TurnProcessor>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
-        builder.Services.AddHttpClient<PersistenceClient>(c => c.BaseAddress = new Uri("http://persistence"));
+        builder.Services.AddHttpClient<PersistenceClient>(c => c.BaseAddress = new Uri("http://persistence")).AddServiceToken();
         // Its own timeouts and retries below: HttpClient's 100-s cut-off would end a slow turn before they do.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: the documented way to replace the service defaults' handler for one client.
         builder.Services.AddHttpClient<EngineClient>(c => (c.BaseAddress, c.Timeout) = (new Uri("http://scriptengine"), Timeout.InfiniteTimeSpan))
+            .AddServiceToken()
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler(o =>
             {
@@ -41,6 +42,8 @@ public static class Extensions
             {
                 x.AddConsumer<StartSessionConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddConsumer<SubmitInputConsumer>().ExcludeFromConfigureEndpoints();
+                // Its own queue (session-erased): any instance may drop the Redis state, which all of them share.
+                x.AddConsumer<SessionErasedConsumer>();
             },
             (context, cfg) =>
             {

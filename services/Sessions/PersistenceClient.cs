@@ -1,23 +1,36 @@
+using System.Globalization;
 using System.Net;
+using HeartRule.Contracts;
+using HeartRule.Infrastructure;
 
 namespace HeartRule.Sessions;
 
 /// <summary>Reads from the Persistence service: which script version to run, and sessions this service no longer holds.</summary>
 public sealed class PersistenceClient(HttpClient http)
 {
-    public async Task<ScriptInfo?> GetScriptAsync(string scriptId, int? version, CancellationToken ct)
+    /// <summary>
+    /// The version a new session of this user runs: the latest published one, or the one named if it is published —
+    /// or, for the script's owners and admins, a draft. Null when there is none the user may start.
+    /// </summary>
+    public async Task<ScriptInfo?> GetStartableScriptAsync(StartSession command, CancellationToken ct)
     {
-        var url = $"/internal/scripts/{Uri.EscapeDataString(scriptId)}" + (version is { } v ? $"?version={v}" : "");
-        using var response = await http.GetAsync(url, ct);
+        var query = QueryString.Create([
+            new("userId", command.UserId),
+            new("roles", string.Join(',', command.Roles ?? [])),
+            .. command.ScriptVersion is { } v ? [new KeyValuePair<string, string?>("version", v.ToString(CultureInfo.InvariantCulture))] : Array.Empty<KeyValuePair<string, string?>>(),
+        ]);
+        using var response = await http.GetAsync($"/internal/scripts/{Uri.EscapeDataString(command.ScriptId)}/startable{query}", ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<ScriptInfo>(ct);
     }
 
     /// <summary>Marks the stored session deleted; false when there is no stored row (yet).</summary>
-    public async Task<bool> DeleteSessionAsync(Guid sessionId, CancellationToken ct)
+    /// <param name="actor">The user who asked (recorded in the audit log), and their roles.</param>
+    public async Task<bool> DeleteSessionAsync(Guid sessionId, Caller actor, CancellationToken ct)
     {
-        using var response = await http.DeleteAsync($"/internal/sessions/{sessionId}", ct);
+        var query = QueryString.Create([new KeyValuePair<string, string?>("actor", actor.UserId), new("actorRoles", string.Join(',', actor.Roles))]);
+        using var response = await http.DeleteAsync($"/internal/sessions/{sessionId}{query}", ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return false;
         response.EnsureSuccessStatusCode();
         return true;

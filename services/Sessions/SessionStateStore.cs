@@ -6,6 +6,12 @@ namespace HeartRule.Sessions;
 /// <summary>Session records in Redis, written with a compare-and-set on the version so two writers never both win.</summary>
 public sealed class SessionStateStore(IConnectionMultiplexer redis)
 {
+    /// <summary>
+    /// A record not written for this long (an idle or ended session) leaves Redis; the next input reloads it from
+    /// the database. Keeps Redis bounded by the sessions in use rather than every session ever held.
+    /// </summary>
+    public static readonly TimeSpan Ttl = TimeSpan.FromDays(7);
+
     // Relaxed escaping: the engine state inside the record is a JSON string, and the default encoder would write
     // each of its quotes as \u0022. The record is only ever read back as JSON.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -15,6 +21,7 @@ public sealed class SessionStateStore(IConnectionMultiplexer redis)
         local current = redis.call('HGET', @key, 'version')
         if (current == false and @expected == '0') or current == @expected then
             redis.call('HSET', @key, 'version', @version, 'record', @record)
+            redis.call('PEXPIRE', @key, @ttl)
             return 1
         end
         return 0
@@ -37,6 +44,7 @@ public sealed class SessionStateStore(IConnectionMultiplexer redis)
             expected = expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
             version = record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
             record = JsonSerializer.Serialize(record, Json),
+            ttl = (long)Ttl.TotalMilliseconds,
         });
         return (int)result == 1;
     }

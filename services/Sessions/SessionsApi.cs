@@ -22,7 +22,8 @@ public static class SessionsApi
     /// Soft delete: the hot record refuses further input first, then the stored row is marked. The stored row may
     /// not exist for a moment after creation (its first turn is still being written), so that step is retried.
     /// </summary>
-    private static async Task<IResult> DeleteAsync(Guid id, HttpContext http, TurnProcessor processor, SessionOwners owners, PersistenceClient persistence, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(
+        Guid id, HttpContext http, TurnProcessor processor, SessionOwners owners, PersistenceClient persistence, RoleReader roles, CancellationToken ct)
     {
         var userId = http.User.GetUserId()!;
         var owner = await owners.GetAsync(id) ?? (await persistence.GetSessionAsync(id, ct))?.UserId;
@@ -30,7 +31,7 @@ public static class SessionsApi
         if (owner != userId) return Problems.Result(http, ErrorCodes.Forbidden, "The session belongs to another user.", sessionId: id);
 
         await processor.MarkDeletedAsync(id);
-        for (var attempt = 0; !await persistence.DeleteSessionAsync(id, ct); attempt++)
+        for (var attempt = 0; !await persistence.DeleteSessionAsync(id, roles.CallerOf(http.User)!, ct); attempt++)
         {
             if (attempt == 50) return Problems.Result(http, ErrorCodes.SessionNotFound, $"Session {id} is not stored yet; try again.", sessionId: id);
             await Task.Delay(100, ct);
@@ -40,7 +41,8 @@ public static class SessionsApi
 
     public sealed record CreateSessionRequest(string? ScriptId, int? Version, Dictionary<string, JsonElement>? InitialVariables);
 
-    private static async Task<IResult> CreateAsync(CreateSessionRequest request, HttpContext http, TurnProcessor processor, SessionOwners owners, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(
+        CreateSessionRequest request, HttpContext http, TurnProcessor processor, SessionOwners owners, RoleReader roles, TimeProvider time, CancellationToken ct)
     {
         var userId = http.User.GetUserId()!;
         if (string.IsNullOrWhiteSpace(request.ScriptId))
@@ -51,6 +53,7 @@ public static class SessionsApi
         {
             SessionId = sessionId, UserId = userId, ScriptId = request.ScriptId, ScriptVersion = request.Version,
             InitialVariables = request.InitialVariables, RequestedAt = time.GetUtcNow(),
+            Roles = [.. roles.CallerOf(http.User)!.Roles],
         }, ct);
         if (outcome.Turn is not { } turn)
             return Problems.Result(http, outcome.Error!.Code, outcome.Error.Message, request.ScriptId, sessionId);

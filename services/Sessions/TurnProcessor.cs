@@ -31,7 +31,7 @@ public sealed class TurnProcessor(
             return new StartOutcome(existing.PublishableLastTurn, null);
         }
 
-        var script = await persistence.GetScriptAsync(command.ScriptId, command.ScriptVersion, ct);
+        var script = await persistence.GetStartableScriptAsync(command, ct);
         if (script is null || script.Kind != "session" || script.Deleted)
         {
             return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, ErrorCodes.ScriptNotFound,
@@ -188,7 +188,7 @@ public sealed class TurnProcessor(
         var snapshot = await persistence.GetSessionAsync(sessionId, ct);
         if (snapshot is null) return null;
         logger.LogInformation("Session {SessionId} restored from the database at version {Version}", sessionId, snapshot.Version);
-        return new SessionRecord
+        var record = new SessionRecord
         {
             SessionId = snapshot.SessionId, UserId = snapshot.UserId, ScriptId = snapshot.ScriptId, ScriptVersion = snapshot.ScriptVersion,
             Status = snapshot.Status, ExecutionStatus = snapshot.ExecutionStatus, StateJson = snapshot.StateJson,
@@ -196,6 +196,9 @@ public sealed class TurnProcessor(
             // The accept order of earlier inputs is not stored; this input is taken as the next one.
             LastInputSeq = Math.Max(0, input.InputSeq - 1),
         };
+        // Put back in Redis before it is used: every later save is a compare-and-set against its version, which
+        // a missing key would never match. Another instance that restored it first wins; use its copy.
+        return await store.TrySaveAsync(record, 0) ? record : await store.GetAsync(sessionId);
     }
 
     private async Task<ErrorInfo> RejectAsync(

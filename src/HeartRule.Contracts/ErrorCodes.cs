@@ -34,7 +34,7 @@ public static class ErrorCodes
         new(ScriptValidationError, ErrorType.Configuration, 400, false, "Fix every listed problem (each has a path and a suggestion), then upload again."),
         new(SessionNotFound, ErrorType.Session, 404, false, "Start a new session, or check the session id."),
         new(SessionCompleted, ErrorType.Session, 409, false, "The script has ended; start a new session to talk again."),
-        new(Forbidden, ErrorType.Security, 403, false, "Use a session that belongs to the signed-in user."),
+        new(Forbidden, ErrorType.Security, 403, false, "Use a session or script the signed-in user may use, or sign in with a role that allows this (docs/security.md)."),
         new(Unauthorized, ErrorType.Security, 401, false, "Sign in again to get a valid access token."),
         new(ValidationFailed, ErrorType.Configuration, 400, false, "Correct the request as the message says and send it again."),
         new(LlmUnavailable, ErrorType.Runtime, 503, true, "The language model could not be reached; retry in a moment."),

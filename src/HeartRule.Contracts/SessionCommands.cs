@@ -16,6 +16,8 @@ public sealed record StartSession
     public required DateTimeOffset RequestedAt { get; init; }
     /// <summary>The starting socket debugs: the LLM's prompts and replies of the session's turns are recorded.</summary>
     public bool Debug { get; init; }
+    /// <summary>The starting user's roles (null: a client). Clients start only on published versions.</summary>
+    public IReadOnlyList<string>? Roles { get; init; }
 }
 
 /// <summary>Gateway → Sessions: one user input, accepted (acked) by the Gateway once this is on the broker.</summary>

@@ -70,3 +70,12 @@ public sealed record MessageDeltaProduced
     /// <summary>The engine dropped this message after streaming part of it: clients discard what they showed.</summary>
     public bool Discarded { get; init; }
 }
+
+/// <summary>
+/// Persistence → Sessions: a session was erased (its owner, an admin, or the retention period). Its hot state in
+/// Redis — record, owner, input numbering, event log, routes — is dropped; the database keeps only a tombstone.
+/// </summary>
+public sealed record SessionErased
+{
+    public required Guid SessionId { get; init; }
+}

@@ -2,27 +2,14 @@ using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HeartRule.Infrastructure;
-
-/// <summary>Settings of the bearer tokens HeartRule accepts (section "Auth").</summary>
-public sealed class AuthOptions
-{
-    public string Issuer { get; set; } = "heartrule";
-    public string Audience { get; set; } = "heartrule";
-    /// <summary>Symmetric signing key (≥ 32 bytes). Required outside Development.</summary>
-    public string? SigningKey { get; set; }
-    /// <summary>An OpenID Connect authority; when set, its keys are used instead of <see cref="SigningKey"/>.</summary>
-    public string? Authority { get; set; }
-    public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(8);
-
-    /// <summary>Only for Development, documented in README: a key nobody should deploy.</summary>
-    public const string DevelopmentSigningKey = "heartrule-development-signing-key-do-not-deploy";
-}
 
 public static class AuthenticationExtensions
 {
@@ -33,36 +20,53 @@ public static class AuthenticationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddHeartRuleAuthentication(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
-        if (options.SigningKey is null && options.Authority is null)
-        {
-            if (!builder.Environment.IsDevelopment())
-                throw new InvalidOperationException("Auth:SigningKey or Auth:Authority must be configured outside Development.");
-            options.SigningKey = AuthOptions.DevelopmentSigningKey;
-        }
-        builder.Services.AddSingleton(options);
-
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(jwt =>
+        // Bound and validated at startup (ValidateOnStart): a missing, weak or development key outside Development
+        // stops the service before it takes a request, with a message that says what to configure.
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth")
+            .PostConfigure<IHostEnvironment>((o, environment) =>
             {
-                jwt.MapInboundClaims = false;
-                if (options.Authority is not null) jwt.Authority = options.Authority;
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = options.Issuer,
-                    ValidAudience = options.Audience,
-                    ValidateIssuer = true,
-                    ValidateAudience = true,
-                    ValidateLifetime = true,
-                    ValidateIssuerSigningKey = true,
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = JwtRegisteredClaimNames.Sub,
-                    IssuerSigningKey = options.SigningKey is null ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey)),
-                };
-            });
-        builder.Services.AddAuthorization();
+                if (o.SigningKey is null && environment.IsDevelopment()) o.SigningKey = AuthOptions.DevelopmentSigningKey;
+            })
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value);
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
+        {
+            var options = auth.Value;
+            jwt.MapInboundClaims = false;
+            if (options.Authority is not null) jwt.Authority = options.Authority;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = options.Issuer,
+                ValidAudience = options.Audience,
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidateLifetime = true,
+                ValidateIssuerSigningKey = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = JwtRegisteredClaimNames.Sub,
+                IssuerSigningKey = options.SigningKey is null ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey)),
+            };
+        });
+        builder.Services.AddAuthorization(authorization => authorization.AddPolicy(ServicePolicy, policy => policy
+            .RequireAuthenticatedUser()
+            .RequireAssertion(ctx => Roles.IsService(ctx.User, ctx.Resource is HttpContext http
+                ? http.RequestServices.GetRequiredService<AuthOptions>()
+                : throw new InvalidOperationException("The service policy applies to HTTP requests.")))));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RoleReader>();
+        builder.Services.AddSingleton<ServiceTokenIssuer>();
+        builder.Services.AddTransient<ServiceTokenHandler>();
         return builder;
     }
+
+    /// <summary>Internal routes: only the services' own tokens (<see cref="Roles.IsService"/>).</summary>
+    public const string ServicePolicy = "service";
+
+    /// <summary>Every request of this client carries the calling service's own token.</summary>
+    public static IHttpClientBuilder AddServiceToken(this IHttpClientBuilder client) => client.AddHttpMessageHandler<ServiceTokenHandler>();
 
     /// <summary>The user id a token names.</summary>
     public static string? GetUserId(this ClaimsPrincipal user) => user.FindFirstValue(JwtRegisteredClaimNames.Sub);

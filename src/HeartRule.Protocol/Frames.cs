@@ -21,6 +21,9 @@ namespace HeartRule.Protocol;
 [JsonDerivedType(typeof(TurnCompletedFrame), FrameTypes.TurnCompleted)]
 [JsonDerivedType(typeof(ErrorFrame), FrameTypes.Error)]
 [JsonDerivedType(typeof(PongFrame), FrameTypes.Pong)]
+[JsonDerivedType(typeof(AuthRefreshFrame), FrameTypes.AuthRefresh)]
+[JsonDerivedType(typeof(AuthExpiringFrame), FrameTypes.AuthExpiring)]
+[JsonDerivedType(typeof(AuthRefreshedFrame), FrameTypes.AuthRefreshed)]
 public abstract record Frame
 {
     [JsonIgnore] public string Type => FrameTypes.NameOf(GetType());
@@ -154,4 +157,27 @@ public static class FrameTypes
     public const string TurnCompleted = "turn.completed";
     public const string Error = "error";
     public const string Pong = "pong";
+    public const string AuthRefresh = "auth.refresh";
+    public const string AuthExpiring = "auth.expiring";
+    public const string AuthRefreshed = "auth.refreshed";
+}
+
+/// <summary>Client → server: a new token for this socket (the same user), checked like a handshake's.</summary>
+public sealed record AuthRefreshFrame : Frame
+{
+    public string? RequestId { get; init; }
+    public required string Token { get; init; }
+}
+
+/// <summary>Server → client: the socket's token expires at <see cref="ExpiresAt"/>; send auth.refresh before then.</summary>
+public sealed record AuthExpiringFrame : Frame
+{
+    public required DateTimeOffset ExpiresAt { get; init; }
+}
+
+/// <summary>Server → client: the new token is in force until <see cref="ExpiresAt"/>.</summary>
+public sealed record AuthRefreshedFrame : Frame
+{
+    public string? RequestId { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
 }

@@ -15,6 +15,9 @@ public sealed class HeartRuleClient : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _receiveLoop;
 
+    private Func<CancellationToken, Task<string>>? _refreshToken;
+    private int _refreshes;
+
     private HeartRuleClient(ClientWebSocket socket) => _socket = socket;
 
     public WebSocketState State => _socket.State;
@@ -25,8 +28,12 @@ public sealed class HeartRuleClient : IAsyncDisposable
     public ChannelReader<Frame> Frames => _incoming.Reader;
 
     /// <param name="keepAlive">Send a <c>ping</c> frame this often, so the server's idle timeout never closes a quiet but live client.</param>
+    /// <param name="refreshToken">
+    /// Gets a new access token for the same user; called when the server says the socket's token is about to expire
+    /// (<c>auth.expiring</c>), and sent as <c>auth.refresh</c>. Without it, the socket closes (4001) when the token expires.
+    /// </param>
     public static async Task<HeartRuleClient> ConnectAsync(Uri uri, string? accessToken, string? origin = null, CancellationToken ct = default,
-        Action<ClientWebSocketOptions>? configure = null, TimeSpan? keepAlive = null)
+        Action<ClientWebSocketOptions>? configure = null, TimeSpan? keepAlive = null, Func<CancellationToken, Task<string>>? refreshToken = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(ProtocolJson.SubProtocol);
@@ -42,7 +49,7 @@ public sealed class HeartRuleClient : IAsyncDisposable
             socket.Dispose();
             throw;
         }
-        var client = new HeartRuleClient(socket);
+        var client = new HeartRuleClient(socket) { _refreshToken = refreshToken };
         client._receiveLoop = Task.Run(client.ReceiveLoopAsync);
         if (keepAlive is { } interval) _ = Task.Run(() => client.KeepAliveLoopAsync(interval));
         return client;
@@ -141,6 +148,7 @@ public sealed class HeartRuleClient : IAsyncDisposable
                 if (!result.EndOfMessage) continue;
                 var parsed = ProtocolJson.Parse(message.GetBuffer().AsSpan(0, (int)message.Length));
                 message.SetLength(0);
+                if (parsed.Frame is AuthExpiringFrame && _refreshToken is { } refresh) _ = Task.Run(() => RefreshAsync(refresh));
                 if (parsed.Frame is not null) _incoming.Writer.TryWrite(parsed.Frame);
             }
         }
@@ -151,6 +159,19 @@ public sealed class HeartRuleClient : IAsyncDisposable
         finally
         {
             _incoming.Writer.TryComplete();
+        }
+    }
+
+    private async Task RefreshAsync(Func<CancellationToken, Task<string>> refresh)
+    {
+        try
+        {
+            var token = await refresh(_stop.Token);
+            await SendAsync(new AuthRefreshFrame { RequestId = $"auth-refresh-{Interlocked.Increment(ref _refreshes)}", Token = token }, _stop.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or HttpRequestException)
+        {
+            // No new token, or the socket is gone: the server closes it (4001) when the old token expires.
         }
     }
 

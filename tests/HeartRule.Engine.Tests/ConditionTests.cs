@@ -52,6 +52,41 @@ public class ConditionTests
         Assert.Equal(position, error!.Position);
     }
 
+    [Theory]
+    [InlineData('(')]
+    [InlineData('!')]
+    public void A_pathological_nesting_of_100000_is_refused_at_the_level_past_the_limit(char opener)
+    {
+        var expression = new string(opener, 100_000) + "x";
+
+        Assert.False(Condition.TryParse(expression, out var c, out var error));
+
+        Assert.Null(c);
+        Assert.Contains("nest more than 32 deep", error!.Message);
+        // Located: the opener that goes one level too deep.
+        Assert.Equal(32, error.Position);
+    }
+
+    [Fact]
+    public void Nesting_up_to_the_limit_still_parses_and_evaluates()
+    {
+        var expression = new string('(', 16) + new string('!', 16) + "score > 5" + new string(')', 16);
+
+        Assert.True(Condition.TryParse(expression, out var c, out _));
+        Assert.True(c!.Evaluate(n => Vars.GetValueOrDefault(n)));
+    }
+
+    [Fact]
+    public void An_endless_and_chain_is_refused_with_its_position()
+    {
+        var expression = string.Join(" and ", Enumerable.Repeat("a", 20_000));
+
+        Assert.False(Condition.TryParse(expression, out _, out var error));
+
+        Assert.Contains("more than 1000 parts", error!.Message);
+        Assert.Equal(1000 / 2 * 6, error.Position);
+    }
+
     [Fact]
     public void Lists_the_variables_it_reads()
     {

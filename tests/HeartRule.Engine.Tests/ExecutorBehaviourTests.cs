@@ -18,11 +18,29 @@ public class ExecutorBehaviourTests
         var failed = await broken.ContinueAsync(Intake, start.State, "Alex");
         Assert.Equal(ExecutionStatus.Error, failed.Status);
         Assert.Equal((EngineErrorCodes.LlmUnavailable, true, "ask_name"), (failed.Error!.Code, failed.Error.Retryable, failed.Error.ActionId));
+        // The internal detail is kept for the log, not put in the client's message.
+        Assert.DoesNotContain("connection refused", failed.Error.Message);
+        Assert.Equal("connection refused", failed.Error.Cause!.Message);
         Assert.Empty(failed.Messages);
         Assert.Equal(before, failed.State.ToJson());
 
         var retried = await executor.ContinueAsync(Intake, failed.State, "Alex");
         Assert.Equal(["Nice to meet you, Alex. What brings you here today?"], retried.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_a_retryable_typed_error_that_shows_the_client_nothing_internal()
+    {
+        var broken = new ScriptExecutor(new ScriptedChatClient((_, _) => throw new InvalidOperationException("secret at /srv/heartrule/keys.json")));
+
+        var r = await broken.StartAsync(Intake, null);
+
+        Assert.Equal((ExecutionStatus.Error, EngineErrorCodes.ActionExecutionError, true), (r.Status, r.Error!.Code, r.Error.Retryable));
+        Assert.DoesNotContain("secret", r.Error.Message);
+        Assert.Contains("send the same input again", r.Error.Message);
+        Assert.IsType<InvalidOperationException>(r.Error.Cause);
+        Assert.Contains("secret", System.Text.Json.JsonSerializer.Serialize(r.Error.Cause.Message));
+        Assert.DoesNotContain("secret", System.Text.Json.JsonSerializer.Serialize(r.Error));
     }
 
     [Fact]

@@ -157,6 +157,15 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_condition_of_100000_parentheses_is_a_located_error_not_a_crash()
+    {
+        var e = SingleError(Valid.Replace("              config:\n", $"              condition: \"{new string('(', 100_000)}score > 1\"\n              config:\n"));
+
+        Assert.Equal((IssueKinds.Syntax, "session.phases[0].topics[0].actions[0].condition", 10, 26), (e.Kind, e.Path, e.Line, e.Column));
+        Assert.Contains("nest more than 32 deep (at character 33)", e.Message);
+    }
+
+    [Fact]
     public void Undefined_variable_in_condition_is_a_reference_error()
     {
         var e = SingleError(Valid.Replace("              config:\n", "              condition: mood == \"low\"\n              config:\n"));

@@ -37,6 +37,20 @@ public sealed class BearerTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_token_gives_its_roles_and_expiry()
+    {
+        var token = new DevTokenIssuer(new AuthOptions { SigningKey = AuthOptions.DevelopmentSigningKey })
+            .Issue("alex", TimeSpan.FromMinutes(10), roles: [Roles.Author, "service"]);
+
+        var (user, failure) = await _validator.ValidateUserAsync(token, CancellationToken.None);
+
+        Assert.Null(failure);
+        Assert.Equal([Roles.Author], user!.Roles);
+        Assert.True(user.MayDebug);
+        Assert.InRange(user.ExpiresAt - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(11));
+    }
+
+    [Fact]
     public async Task A_valid_token_gives_its_subject()
     {
         var (userId, failure) = await _validator.ValidateAsync(Token("alex"), CancellationToken.None);

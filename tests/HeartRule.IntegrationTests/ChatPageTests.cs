@@ -23,6 +23,7 @@ public sealed class ChatPageTests(SystemFixture system)
         var page = await browser.NewPageAsync();
         await page.GotoAsync(system.GatewayHttp(1).ToString());
         await page.FillAsync("#user", "web-author");
+        await page.SelectOptionAsync("#role", "author");
         await page.ClickAsync("#signin");
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = 15000 });
         await page.CheckAsync("#debug");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HeartRule.Infrastructure;
 using HeartRule.Protocol;
 using Npgsql;
 
@@ -11,7 +12,7 @@ public sealed class ConversationTests(SystemFixture system)
     [Fact]
     public async Task The_intake_conversation_runs_end_to_end_and_is_stored()
     {
-        await using var client = await system.ConnectAsync("alice");
+        await using var client = await system.ConnectAsync("alice", roles: [Roles.Author]);
 
         var (sessionId, first) = await client.StartAsync("intake", debug: true);
         Assert.Equal(
@@ -77,17 +78,17 @@ public sealed class ConversationTests(SystemFixture system)
     {
         static IEnumerable<JsonElement> Calls(Turn turn) => turn.Completed.Debug!.Value.GetProperty("llmCalls").EnumerateArray();
 
-        // Started by a debugging socket: its turns carry the prompts and replies.
-        await using var author = await system.ConnectAsync("prompts-author");
+        // Started by a debugging socket (an author's): its turns carry the prompts and replies.
+        await using var author = await system.ConnectAsync("prompts-author", roles: [Roles.Author]);
         var (debugged, opening) = await author.StartAsync("intake", debug: true);
         Assert.NotEmpty(Calls(opening));
         Assert.All(Calls(opening), c => Assert.Contains("No diagnosis", c.GetProperty("prompt").GetString()));
         Assert.All(Calls(await author.SayAsync(debugged, "Alex")), c => Assert.Equal(JsonValueKind.String, c.GetProperty("response").ValueKind));
 
-        // Started by a client that does not debug: nothing of the prompts is kept, only what the calls cost.
-        await using var client = await system.ConnectAsync("prompts-client");
+        // Started without debug: nothing of the prompts is kept, only what the calls cost.
+        await using var client = await system.ConnectAsync("prompts-own", roles: [Roles.Author]);
         var (sessionId, first) = await client.StartAsync("intake");
-        await using var debugger = await system.ConnectAsync("prompts-client");
+        await using var debugger = await system.ConnectAsync("prompts-own", roles: [Roles.Author]);
         await debugger.SendAsync(new SessionAttachFrame { RequestId = "a1", SessionId = sessionId, LastSeq = 0, Debug = true });
         await debugger.WaitForAsync<SessionAttachedFrame>(f => f.RequestId == "a1");
         var replayed = await debugger.ReadTurnAsync();

@@ -21,6 +21,8 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>Short, so that watching a stalled handshake being cut off takes the test little time.</summary>
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan LlmLatency = TimeSpan.FromMilliseconds(300);
+    /// <summary>Short, so that a token's expiry and its warning happen within a test.</summary>
+    public static readonly TimeSpan TokenExpiryWarning = TimeSpan.FromSeconds(3);
 
     private readonly HttpClient _http = new();
     private readonly string _data = DataFolder();
@@ -54,7 +56,8 @@ public sealed class SystemFixture : IAsyncLifetime
             .WithEnvironment("Gateway__IdleTimeout", IdleTimeout.ToString())
             .WithEnvironment("Gateway__HandshakeTimeout", HandshakeTimeout.ToString())
             .WithEnvironment("Gateway__MaxConnectionsPerUser", MaxConnectionsPerUser.ToString(CultureInfo.InvariantCulture))
-            .WithEnvironment("Gateway__AllowedOrigins__0", "https://studio.heartrule.test");
+            .WithEnvironment("Gateway__AllowedOrigins__0", "https://studio.heartrule.test")
+            .WithEnvironment("Gateway__TokenExpiryWarning", TokenExpiryWarning.ToString());
         // "Processing input …" is a Debug line; the crash tests read it to find the instance holding a turn.
         Project(builder, "sessions").WithEnvironment("Logging__LogLevel__HeartRule.Sessions.TurnProcessor", "Debug");
         // A model that takes a moment, like a real one: long enough to kill a process in the middle of a turn.
@@ -96,17 +99,26 @@ public sealed class SystemFixture : IAsyncLifetime
     private static IResourceBuilder<ProjectResource> Project(IDistributedApplicationTestingBuilder builder, string name) =>
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == name));
 
-    public async Task<string> TokenAsync(string userId, int node = 0)
+    /// <param name="roles">The roles to ask the Development endpoint for (a client's when none).</param>
+    public async Task<string> TokenAsync(string userId, int node = 0, params string[] roles)
     {
-        using var response = await _http.PostAsJsonAsync(new Uri(GatewayHttp(node), "/auth/dev-token"), new { userId });
+        using var response = await _http.PostAsJsonAsync(new Uri(GatewayHttp(node), "/auth/dev-token"), new { userId, roles = roles.Length == 0 ? null : roles });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("accessToken").GetString()!;
     }
 
     /// <summary>A client that pings now and then (as real ones do), unless <paramref name="silent"/>.</summary>
-    public async Task<HeartRuleClient> ConnectAsync(string userId, int node = 0, bool silent = false) =>
-        await HeartRuleClient.ConnectAsync(GatewayWs(node), await TokenAsync(userId, node), keepAlive: silent ? null : IdleTimeout / 4);
+    public async Task<HeartRuleClient> ConnectAsync(string userId, int node = 0, bool silent = false, params string[] roles) =>
+        await HeartRuleClient.ConnectAsync(GatewayWs(node), await TokenAsync(userId, node, roles), keepAlive: silent ? null : IdleTimeout / 4);
+
+    /// <summary>An HTTP client for the API through the gateway, signed in with the given roles.</summary>
+    public async Task<HttpClient> ApiClientAsync(string userId, params string[] roles)
+    {
+        var http = new HttpClient { BaseAddress = GatewayHttp() };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TokenAsync(userId, 0, roles));
+        return http;
+    }
 
     public async Task DisposeAsync()
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using HeartRule.Contracts;
+using HeartRule.Infrastructure;
 using HeartRule.Persistence.Tests.Fixtures;
 using static HeartRule.Persistence.Tests.Fixtures.ProblemAssert;
 
@@ -17,7 +18,7 @@ public sealed class ScriptsApiTests(Servers servers) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         (_host, _) = await servers.HostAsync("api");
-        _author = _host.Client("author-" + Guid.NewGuid().ToString("N")[..8]);
+        _author = _host.Client("author-" + Guid.NewGuid().ToString("N")[..8], Roles.Author);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -191,7 +192,7 @@ public sealed class ScriptsApiTests(Servers servers) : IAsyncLifetime
         Assert.DoesNotContain(list.EnumerateArray(), s => s.GetProperty("id").GetString() == id);
 
         // The services' view: a named version still loads (marked deleted), the latest does not.
-        var internalClient = _host.Client(null);
+        var internalClient = _host.ServiceClient();
         var stored = await JsonAsync(await internalClient.GetAsync($"/internal/scripts/{id}?version=1"));
         Assert.True(stored.GetProperty("deleted").GetBoolean());
         Assert.Equal(HttpStatusCode.NotFound, (await internalClient.GetAsync($"/internal/scripts/{id}")).StatusCode);
@@ -204,7 +205,7 @@ public sealed class ScriptsApiTests(Servers servers) : IAsyncLifetime
     [Fact]
     public async Task The_internal_reads_keep_the_shape_the_services_use()
     {
-        var client = _host.Client(null);
+        var client = _host.ServiceClient();
         var intake = await JsonAsync(await client.GetAsync("/internal/scripts/intake"));
         Assert.Equal("intake", intake.GetProperty("scriptId").GetString());
         Assert.Equal("session", intake.GetProperty("kind").GetString());

@@ -266,7 +266,7 @@ public sealed class SessionsApiTests(Servers servers) : IAsyncLifetime
     public async Task A_deleted_session_is_gone_for_everyone()
     {
         var id = await SessionAsync(_userA, 1);
-        var services = _host.Client(null);
+        var services = _host.ServiceClient();
 
         Assert.Equal(HttpStatusCode.NoContent, (await services.DeleteAsync($"/internal/sessions/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await services.DeleteAsync($"/internal/sessions/{id}")).StatusCode);
@@ -286,7 +286,7 @@ public sealed class SessionsApiTests(Servers servers) : IAsyncLifetime
     public async Task The_internal_session_reads_keep_the_shape_the_services_use()
     {
         var id = await SessionAsync(_userA, 2);
-        var services = _host.Client(null);
+        var services = _host.ServiceClient();
 
         var snapshot = await JsonAsync(await services.GetAsync($"/internal/sessions/{id}"));
         Assert.Equal(_userA, snapshot.GetProperty("userId").GetString());

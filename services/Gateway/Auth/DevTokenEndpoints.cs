@@ -1,24 +1,32 @@
+using HeartRule.Contracts;
 using HeartRule.Infrastructure;
 
 namespace HeartRule.Gateway.Auth;
 
 /// <summary>
-/// POST /auth/dev-token {"userId": "..."}: a signed access token for any user id. Development only — the
-/// chat page and the tests sign in with it; production uses a real identity provider (Auth:Authority).
+/// POST /auth/dev-token {"userId": "...", "roles": ["author"]}: a signed access token for any user id, with the
+/// roles asked for (a client's when none). Development only — the chat page and the tests sign in with it;
+/// production uses a real identity provider (Auth:Authority).
 /// </summary>
 public static class DevTokenEndpoints
 {
     public static IEndpointRouteBuilder MapDevTokenEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/auth/dev-token", (DevTokenRequest request, DevTokenIssuer issuer, AuthOptions options) =>
+        app.MapPost("/auth/dev-token", (HttpContext http, DevTokenRequest request, DevTokenIssuer issuer, AuthOptions options) =>
         {
             if (string.IsNullOrWhiteSpace(request.UserId) || request.UserId.Length > 128)
-                return Results.Problem(title: "userId must be 1 to 128 characters.", statusCode: StatusCodes.Status400BadRequest);
-            var token = issuer.Issue(request.UserId);
-            return Results.Ok(new { accessToken = token, tokenType = "Bearer", expiresIn = (int)options.DevTokenLifetime.TotalSeconds, userId = request.UserId });
+                return Problems.Result(http, ErrorCodes.ValidationFailed, "userId must be 1 to 128 characters.");
+            // Service identities are minted by the services themselves, never handed out.
+            if (request.UserId.StartsWith(Roles.ServiceSubjectPrefix, StringComparison.Ordinal))
+                return Problems.Result(http, ErrorCodes.ValidationFailed, $"A user id may not start with \"{Roles.ServiceSubjectPrefix}\".");
+            var roles = request.Roles ?? [Roles.Client];
+            if (roles.FirstOrDefault(r => !Roles.IsUserRole(r)) is { } unknown)
+                return Problems.Result(http, ErrorCodes.ValidationFailed, $"\"{unknown}\" is not a role; roles are {string.Join(", ", Roles.UserRoles)}.");
+            var token = issuer.Issue(request.UserId, roles: roles);
+            return Results.Ok(new { accessToken = token, tokenType = "Bearer", expiresIn = (int)options.DevTokenLifetime.TotalSeconds, userId = request.UserId, roles });
         });
         return app;
     }
 
-    public sealed record DevTokenRequest(string? UserId);
+    public sealed record DevTokenRequest(string? UserId, string[]? Roles);
 }

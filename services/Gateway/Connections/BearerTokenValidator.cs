@@ -12,10 +12,17 @@ namespace HeartRule.Gateway.Connections;
 /// validation parameters (signature, issuer, audience, lifetime, clock skew), and with an OpenID Connect
 /// authority its keys and issuer, refreshed when a token names a key it does not know yet.
 /// </summary>
-public sealed class BearerTokenValidator(IOptionsMonitor<JwtBearerOptions> monitor)
+public sealed class BearerTokenValidator(IOptionsMonitor<JwtBearerOptions> monitor, AuthOptions auth)
 {
-    /// <summary>The token's user id (its <c>sub</c>), or why it was refused. Nothing of the parsed token is kept.</summary>
+    /// <summary>The token's user id (its <c>sub</c>), or why it was refused.</summary>
     public async Task<(string? UserId, Exception? Failure)> ValidateAsync(string token, CancellationToken ct)
+    {
+        var (user, failure) = await ValidateUserAsync(token, ct);
+        return (user?.UserId, failure);
+    }
+
+    /// <summary>The token's user, roles and expiry, or why it was refused. Nothing else of the parsed token is kept.</summary>
+    public async Task<(TokenUser? User, Exception? Failure)> ValidateUserAsync(string token, CancellationToken ct)
     {
         var options = monitor.Get(JwtBearerDefaults.AuthenticationScheme);
         var parameters = await ParametersAsync(options, ct);
@@ -27,8 +34,9 @@ public sealed class BearerTokenValidator(IOptionsMonitor<JwtBearerOptions> monit
                 options.ConfigurationManager?.RequestRefresh();
             return (null, failure);
         }
-        var userId = new ClaimsPrincipal(result.ClaimsIdentity).GetUserId();
-        return userId is null ? (null, new SecurityTokenValidationException("The token names no subject.")) : (userId, null);
+        var principal = new ClaimsPrincipal(result.ClaimsIdentity);
+        if (principal.GetUserId() is not { } userId) return (null, new SecurityTokenValidationException("The token names no subject."));
+        return (new TokenUser(userId, Roles.Of(principal, auth), new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero)), null);
     }
 
     // The scheme's own handler: it carries the scheme's claim mapping.

@@ -41,6 +41,10 @@ public sealed class ClientConnection
 
     public string Id { get; } = Guid.NewGuid().ToString("N")[..12];
     public string UserId { get; }
+    /// <summary>The token's user, roles and expiry (a refresh replaces it; the user id never changes).</summary>
+    public TokenUser User { get; set; } = null!;
+    /// <summary>The expiry this socket was last warned of (auth.expiring), so it is warned once per token.</summary>
+    public DateTimeOffset? WarnedExpiry { get; set; }
     public bool IsClosed => _closed.IsCancellationRequested;
     public CancellationToken Closed => _closed.Token;
     public DateTimeOffset LastReceivedAt { get; private set; } = DateTimeOffset.UtcNow;

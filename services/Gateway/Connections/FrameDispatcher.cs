@@ -9,6 +9,7 @@ namespace HeartRule.Gateway.Connections;
 /// <summary>What the gateway does with each client frame.</summary>
 public sealed class FrameDispatcher(
     IBus bus,
+    TokenRefresh tokens,
     LocalSubscriptions subscriptions,
     SessionOwnership ownership,
     SessionOwners owners,
@@ -24,6 +25,7 @@ public sealed class FrameDispatcher(
         SessionDetachFrame detach => subscriptions.RemoveAsync(connection, detach.SessionId),
         InputFrame input => InputAsync(connection, input),
         PingFrame => Pong(connection),
+        AuthRefreshFrame refresh => tokens.RefreshAsync(connection, refresh),
         _ => Unexpected(connection, frame),
     };
 
@@ -34,6 +36,7 @@ public sealed class FrameDispatcher(
             connection.SendError(ErrorCodes.InvalidFrame, "\"scriptId\" must not be empty.", frame.RequestId);
             return;
         }
+        if (frame.Debug == true && !MayDebug(connection, frame.RequestId, null)) return;
         var sessionId = Guid.NewGuid();
         // The first turn's trace: the bus carries it to Sessions, ScriptEngine, Persistence and back to the sockets.
         using var activity = GatewayActivities.StartTurn(GatewayActivities.SessionStart, sessionId);
@@ -50,6 +53,7 @@ public sealed class FrameDispatcher(
             SessionId = sessionId, UserId = connection.UserId, ScriptId = frame.ScriptId, ScriptVersion = frame.Version,
             InitialVariables = frame.InitialVariables, RequestId = frame.RequestId, RequestedAt = time.GetUtcNow(),
             Debug = frame.Debug ?? false,
+            Roles = [.. connection.User.Roles],
         }, connection.Closed);
         logger.LogInformation("Session {SessionId} started on script {ScriptId} by user {UserId}", sessionId, frame.ScriptId, connection.UserId);
     }
@@ -57,6 +61,7 @@ public sealed class FrameDispatcher(
     private async Task AttachAsync(ClientConnection connection, SessionAttachFrame frame)
     {
         if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
+        if (frame.Debug == true && !MayDebug(connection, frame.RequestId, frame.SessionId)) return;
         var lastSeq = Math.Max(0, frame.LastSeq ?? 0);
         if (frame.Debug == true) await owners.MarkDebuggedAsync(frame.SessionId);
         var subscription = await subscriptions.AddAsync(connection, frame.SessionId, frame.Debug ?? false, lastSeq);
@@ -110,6 +115,18 @@ public sealed class FrameDispatcher(
         }
         connection.OwnedSession = sessionId;
         return true;
+    }
+
+    /// <summary>
+    /// Debug frames hold the full LLM prompts: only authors and admins get them, and only on sessions they own (the
+    /// owner check runs first). Anyone else is told so rather than silently attached without them.
+    /// </summary>
+    private bool MayDebug(ClientConnection connection, string? requestId, Guid? sessionId)
+    {
+        if (connection.User.MayDebug) return true;
+        logger.LogWarning("User {UserId} asked for debug frames without an author or admin role", connection.UserId);
+        connection.SendError(ErrorCodes.Forbidden, "Debug frames are for authors and admins; attach without \"debug\".", requestId, sessionId);
+        return false;
     }
 
     private static Task Pong(ClientConnection connection)

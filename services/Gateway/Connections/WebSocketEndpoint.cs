@@ -32,13 +32,14 @@ public sealed class WebSocketEndpoint(
     }
 
     /// <summary>Runs an accepted socket until it ends. The handshake took the user's slot in <see cref="ConnectionLimits"/>; this gives it back.</summary>
-    public async Task RunAsync(WebSocket socket, string userId)
+    public async Task RunAsync(WebSocket socket, TokenUser user)
     {
+        var userId = user.UserId;
         using (socket)
         {
             try
             {
-                var connection = new ClientConnection(socket, userId, limits.NewConnectionBucket(), options, metrics, logger);
+                var connection = new ClientConnection(socket, userId, limits.NewConnectionBucket(), options, metrics, logger) { User = user };
                 connections.Add(connection);
                 using var scope = logger.BeginScope(new ConnectionScope(connection.Id, userId));
                 // Debug, not Information: a node holds tens of thousands of sockets, and two lines per socket at Information

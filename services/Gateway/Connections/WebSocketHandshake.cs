@@ -39,12 +39,12 @@ public sealed class WebSocketHandshake(
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
         // The handshake runs in its own frame, so its buffers, strings and token are garbage once the socket runs.
-        var (outcome, socket, userId) = await HandshakeAsync(connection);
-        if (outcome == Outcome.Accepted) await endpoint.RunAsync(socket!, userId!);
+        var (outcome, socket, user) = await HandshakeAsync(connection);
+        if (outcome == Outcome.Accepted) await endpoint.RunAsync(socket!, user!);
         else if (outcome == Outcome.NotWebSocket) await next(connection);
     }
 
-    private async Task<(Outcome, WebSocket?, string?)> HandshakeAsync(ConnectionContext connection)
+    private async Task<(Outcome, WebSocket?, TokenUser?)> HandshakeAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         using var timeout = new CancellationTokenSource(_firstByteTimeout);
@@ -112,11 +112,11 @@ public sealed class WebSocketHandshake(
         }
     }
 
-    private async Task<(Outcome, WebSocket?, string?)> AnswerAsync(IDuplexPipe transport, HandshakeRequest? request, bool pipelined, CancellationToken ct)
+    private async Task<(Outcome, WebSocket?, TokenUser?)> AnswerAsync(IDuplexPipe transport, HandshakeRequest? request, bool pipelined, CancellationToken ct)
     {
         // For the handshake only: an activity kept for the socket's life would cost every socket its memory.
         using var activity = StartActivity(request?.TraceParent);
-        var (rejection, userId) = request is null ? (HandshakeRejection.Malformed, null) : await JudgeAsync(request, ct);
+        var (rejection, user) = request is null ? (HandshakeRejection.Malformed, null) : await JudgeAsync(request, ct);
         activity?.SetTag(GatewayMetrics.StatusTag, rejection?.Status ?? StatusCodes.Status101SwitchingProtocols);
         if (rejection is not null) activity?.SetTag(GatewayMetrics.ReasonTag, rejection.Reason);
         if (rejection is not null)
@@ -132,7 +132,7 @@ public sealed class WebSocketHandshake(
         }
         catch
         {
-            limits.Close(userId!);
+            limits.Close(user!.UserId);
             throw;
         }
         var socket = WebSocket.CreateFromStream(new TransportStream(transport), new WebSocketCreationOptions
@@ -141,20 +141,20 @@ public sealed class WebSocketHandshake(
             SubProtocol = ProtocolJson.SubProtocol,
             KeepAliveInterval = options.KeepAliveInterval,
         });
-        return (Outcome.Accepted, socket, userId);
+        return (Outcome.Accepted, socket, user);
     }
 
     /// <summary>In the documented order; the origin before the token, so a foreign page gets 403 whatever token it holds.</summary>
-    private async Task<(HandshakeRejection?, string?)> JudgeAsync(HandshakeRequest request, CancellationToken ct)
+    private async Task<(HandshakeRejection?, TokenUser?)> JudgeAsync(HandshakeRequest request, CancellationToken ct)
     {
         if (request.Check() is { } invalid) return (invalid, null);
         if (!origins.IsAllowed(request.Origin, request.Host!)) return (HandshakeRejection.ForeignOrigin, null);
         if (request.AccessToken() is not { } token) return (HandshakeRejection.Unauthorized(null), null);
-        string? userId;
+        TokenUser? user;
         Exception? failure;
         try
         {
-            (userId, failure) = await tokens.ValidateAsync(token, ct);
+            (user, failure) = await tokens.ValidateUserAsync(token, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -162,14 +162,14 @@ public sealed class WebSocketHandshake(
             logger.LogError(ex, "Validating a WebSocket handshake's token failed");
             return (HandshakeRejection.TokenCheckFailed, null);
         }
-        if (userId is null)
+        if (user is null)
         {
             logger.LogDebug("WebSocket handshake token refused: {Failure}", failure?.GetType().Name);
             return (HandshakeRejection.Unauthorized(failure), null);
         }
         if (lifetime.ApplicationStopping.IsCancellationRequested) return (HandshakeRejection.ShuttingDown, null);
-        if (!limits.TryOpen(userId)) return (HandshakeRejection.TooManyConnections(options.MaxConnectionsPerUser), null);
-        return (null, userId);
+        if (!limits.TryOpen(user.UserId)) return (HandshakeRejection.TooManyConnections(options.MaxConnectionsPerUser), null);
+        return (null, user);
     }
 
     private static Activity? StartActivity(string? traceParent)

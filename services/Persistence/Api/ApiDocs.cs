@@ -70,8 +70,14 @@ public static class ApiDocs
         return table.ToString();
     }
 
+    /// <summary>
+    /// The document and the page, when <c>Api:Docs:Enabled</c> (default: in Development only): outside Development
+    /// the API's whole surface is not advertised to anyone who asks, and the page's "try it out" stays off.
+    /// </summary>
     public static WebApplication MapApiDocs(this WebApplication app)
     {
+        if (!(app.Configuration.GetValue<bool?>("Api:Docs:Enabled") ?? app.Environment.IsDevelopment())) return app;
+        var development = app.Environment.IsDevelopment();
         app.MapOpenApi(DocumentPath).AllowAnonymous();
         app.UseSwaggerUI(ui =>
         {
@@ -79,7 +85,7 @@ public static class ApiDocs
             ui.SwaggerEndpoint(DocumentPath, "HeartRule API v1");
             ui.DocumentTitle = "HeartRule API";
             ui.EnablePersistAuthorization();
-            ui.EnableTryItOutByDefault();
+            if (development) ui.EnableTryItOutByDefault();
         });
         return app;
     }

@@ -14,6 +14,8 @@ public static class ApiEndpoints
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests, StatusCodes.Status500InternalServerError, StatusCodes.Status503ServiceUnavailable);
         api.MapScripts();
         api.MapSessions();
+        api.MapAdmin();
+        api.MapErasure();
         app.MapApiDocs();
         return app;
     }

@@ -21,6 +21,14 @@ public static class ApiProblems
     public static IResult Forbidden(HttpContext http, Guid sessionId) =>
         Problems.Result(http, ErrorCodes.Forbidden, "The session belongs to another user.", sessionId: sessionId);
 
+    /// <summary>FORBIDDEN for a script the caller's roles or ownership do not let them change.</summary>
+    public static IResult ScriptForbidden(HttpContext http, string scriptId, string message) =>
+        Problems.Result(http, ErrorCodes.Forbidden, message, scriptId: scriptId);
+
+    /// <summary>The signed-in caller: user id and HeartRule roles (the /api group refuses tokens without a subject).</summary>
+    public static Caller Caller(this HttpContext http) =>
+        http.RequestServices.GetRequiredService<RoleReader>().CallerOf(http.User) ?? throw new InvalidOperationException("The token names no user.");
+
     /// <summary>Documents the problems a route answers with, as application/problem+json of <see cref="HeartRuleProblem"/>.</summary>
     public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
     {

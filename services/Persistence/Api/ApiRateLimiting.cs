@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using HeartRule.Contracts;
@@ -9,7 +10,9 @@ namespace HeartRule.Persistence.Api;
 /// <summary>Settings of the per-user API rate limit (section "Api:RateLimit").</summary>
 public sealed class ApiRateLimitOptions
 {
+    [Range(1, 1_000_000)]
     public int PermitLimit { get; set; } = 600;
+    [Range(1, 86_400)]
     public double WindowSeconds { get; set; } = 60;
 }
 
@@ -21,10 +24,10 @@ public static class ApiRateLimiting
 {
     public const string Policy = "api";
 
-    public static IServiceCollection AddApiRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IHostApplicationBuilder AddApiRateLimiting(this IHostApplicationBuilder builder)
     {
-        var options = configuration.GetSection("Api:RateLimit").Get<ApiRateLimitOptions>() ?? new ApiRateLimitOptions();
-        services.AddRateLimiter(limiter =>
+        var options = builder.AddValidatedOptions<ApiRateLimitOptions>("Api:RateLimit");
+        builder.Services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(Policy, http => http.User.GetUserId() is { } userId
                 ? RateLimitPartition.GetFixedWindowLimiter(userId, _ => new FixedWindowRateLimiterOptions
@@ -43,6 +46,6 @@ public static class ApiRateLimiting
                     $"More than {options.PermitLimit} requests in {options.WindowSeconds:0.#} s; retry in {seconds} s.", context.HttpContext)));
             };
         });
-        return services;
+        return builder;
     }
 }

@@ -17,4 +17,11 @@ public sealed record ScriptValidated(bool Valid, string Id, string Kind, string?
 /// <summary>One version of a script with its text and its parsed form (the YAML as JSON).</summary>
 public sealed record ScriptVersionView(
     string Id, string Kind, string? Name, int Version, int LatestVersion, string Yaml, JsonElement? Parsed,
-    string? Author, string? Notes, DateTime CreatedAt);
+    string? Author, string? Notes, DateTime CreatedAt, bool Published);
+
+/// <summary>Shares a script with another author.</summary>
+/// <param name="UserId">The author's user id (the token's <c>sub</c>).</param>
+public sealed record ScriptShare(string? UserId);
+
+/// <summary>A script's owners: its creator (null for the samples, which admins manage) and the authors it is shared with.</summary>
+public sealed record ScriptSharing(string Id, string? OwnerId, IReadOnlyList<string> SharedWith);

@@ -9,7 +9,9 @@ namespace HeartRule.Persistence.Api;
 
 /// <summary>
 /// /api/scripts: upload (new script or new version, validated by the engine, nothing stored on failure), list,
-/// read a version, list versions, validate without saving, soft delete. Any signed-in user may author scripts.
+/// read a version, list versions, validate without saving, publish, share, soft delete. Anyone signed in may read
+/// scripts; only authors and admins create them, and only a script's owners (its creator and the authors it is
+/// shared with) or an admin change it (docs/security.md).
 /// </summary>
 public static class ScriptsEndpoints
 {
@@ -34,8 +36,8 @@ public static class ScriptsEndpoints
         scripts.MapPost("/", (HttpContext http, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct) =>
                 UploadAsync(http, null, upload, validator, store, ct))
             .WithSummary("Upload a script: creates it, or adds a version when its id exists")
-            .WithDescription("The id is the YAML's session_id (session script) or topic_id (technique). On any validation error nothing is stored and the problem lists every error.")
-            .Produces<ScriptUploaded>(StatusCodes.Status201Created).ProducesProblems(400);
+            .WithDescription("Authors and admins only; a version of an existing script only by its owners or an admin. The id is the YAML's session_id (session script) or topic_id (technique). A new version is a draft until published. On any validation error nothing is stored and the problem lists every error.")
+            .Produces<ScriptUploaded>(StatusCodes.Status201Created).ProducesProblems(400, 403);
 
         scripts.MapPost("/validate", (HttpContext http, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct) =>
                 ValidateAsync(http, upload, validator, store, ct))
@@ -61,17 +63,53 @@ public static class ScriptsEndpoints
         scripts.MapPost("/{id}/versions", (HttpContext http, string id, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct) =>
                 UploadAsync(http, id, upload, validator, store, ct))
             .WithSummary("Add a version to an existing script")
-            .WithDescription("The YAML's id must be the script's id.")
-            .Produces<ScriptUploaded>(StatusCodes.Status201Created).ProducesProblems(400, 404);
+            .WithDescription("Owners and admins only. The YAML's id must be the script's id. The version is a draft until published.")
+            .Produces<ScriptUploaded>(StatusCodes.Status201Created).ProducesProblems(400, 403, 404);
 
         scripts.MapDelete("/{id}", async (HttpContext http, string id, ScriptStore store, CancellationToken ct) =>
-                await store.DeleteAsync(id, ct) ? Results.NoContent() : ApiProblems.ScriptNotFound(http, id))
+                Changed(http, id, await store.DeleteAsync(id, http.Caller(), ct)))
             .WithSummary("Delete a script (soft)")
-            .WithDescription("It disappears from the API and new sessions cannot start on it; sessions already running on one of its versions go on. Uploading the same id again brings it back with the next version number.")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblems(404);
+            .WithDescription("Owners and admins only. It disappears from the API and new sessions cannot start on it; sessions already running on one of its versions go on. Uploading the same id again brings it back with the next version number.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(403, 404);
+
+        scripts.MapPost("/{id}/versions/{version:int}/publish", async (HttpContext http, string id, int version, ScriptStore store, CancellationToken ct) =>
+                Changed(http, id, await store.PublishAsync(id, version, http.Caller(), ct), version))
+            .WithSummary("Publish a version: clients may start sessions on it")
+            .WithDescription("Owners and admins only. New sessions that name no version run the latest published one; a version that is not published can be started only by the script's owners and admins (to try it). Publishing twice changes nothing.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(403, 404);
+
+        scripts.MapGet("/{id}/shares", async (HttpContext http, string id, ScriptStore store, CancellationToken ct) =>
+                await store.GetOwnersAsync(id, ct) is { Deleted: false } owners
+                    ? Results.Ok(new ScriptSharing(owners.ScriptId, owners.OwnerId, owners.SharedWith))
+                    : ApiProblems.ScriptNotFound(http, id))
+            .WithSummary("Who owns a script: its creator and the authors it is shared with")
+            .Produces<ScriptSharing>().ProducesProblems(404);
+
+        scripts.MapPost("/{id}/shares", async (HttpContext http, string id, ScriptShare share, ScriptStore store, CancellationToken ct) =>
+                string.IsNullOrWhiteSpace(share.UserId) || share.UserId.Length > 128
+                    ? ApiProblems.Invalid(http, "userId", "userId is required: the author to share the script with (1 to 128 characters).", "a user id")
+                    : Changed(http, id, await store.ShareAsync(id, share.UserId, share: true, http.Caller(), ct)))
+            .WithSummary("Share a script with another author: they become one of its owners")
+            .WithDescription("Owners and admins only. The user may change the script while they hold the author role.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(400, 403, 404);
+
+        scripts.MapDelete("/{id}/shares/{userId}", async (HttpContext http, string id, string userId, ScriptStore store, CancellationToken ct) =>
+                Changed(http, id, await store.ShareAsync(id, userId, share: false, http.Caller(), ct)))
+            .WithSummary("Stop sharing a script with an author")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(403, 404);
 
         return api;
     }
+
+    private static IResult Changed(HttpContext http, string id, ScriptChangeOutcome outcome, int? version = null) => outcome switch
+    {
+        ScriptChangeOutcome.Done => Results.NoContent(),
+        ScriptChangeOutcome.Forbidden => ApiProblems.ScriptForbidden(http, id, NotAnOwner(id)),
+        _ => ApiProblems.ScriptNotFound(http, id, version),
+    };
+
+    private static string NotAnOwner(string id) =>
+        $"Only the owners of \"{id}\" (its creator and the authors it is shared with) and admins may change it.";
 
     private static async Task<IResult> GetVersionAsync(HttpContext http, string id, int? version, ScriptStore store, CancellationToken ct)
     {
@@ -79,12 +117,15 @@ public static class ScriptsEndpoints
         var record = await store.GetAsync(id, version, includeDeleted: false, ct);
         if (record is null) return ApiProblems.ScriptNotFound(http, id, await store.IsLiveAsync(id, ct) ? version : null);
         return Results.Ok(new ScriptVersionView(record.ScriptId, record.Kind, record.Name, record.Version, record.LatestVersion, record.Yaml,
-            record.Parsed is null ? null : JsonDocument.Parse(record.Parsed).RootElement.Clone(), record.Author, record.Notes, record.CreatedAt));
+            record.Parsed is null ? null : JsonDocument.Parse(record.Parsed).RootElement.Clone(), record.Author, record.Notes, record.CreatedAt, record.Published));
     }
 
     private static async Task<IResult> UploadAsync(
         HttpContext http, string? expectedId, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct)
     {
+        var caller = http.Caller();
+        if (!ScriptPermissions.MayCreate(caller))
+            return Problems.Result(http, ErrorCodes.Forbidden, "Only authors and admins may upload scripts.", scriptId: expectedId);
         if (CheckUpload(http, upload) is { } invalid) return invalid;
         if (expectedId is not null && !await store.IsLiveAsync(expectedId, ct)) return ApiProblems.ScriptNotFound(http, expectedId);
 
@@ -95,8 +136,9 @@ public static class ScriptsEndpoints
             return ApiProblems.Invalid(http, "yaml", $"The YAML is script \"{script.Id}\", not \"{expectedId}\".", $"session_id or topic_id \"{expectedId}\"", script.Id);
 
         var kind = KindName(script.Kind);
-        var stored = await store.AddVersionAsync(script.Id, kind, script.Name, upload.Yaml!, YamlJson.ToJson(upload.Yaml!), http.User.GetUserId(), upload.Notes, ct);
+        var stored = await store.AddVersionAsync(script.Id, kind, script.Name, upload.Yaml!, YamlJson.ToJson(upload.Yaml!), caller, upload.Notes, ct);
         if (stored.Outcome == AddVersionOutcome.KindMismatch) return KindMismatch(http, script.Id, kind, stored.StoredKind);
+        if (stored.Outcome == AddVersionOutcome.Forbidden) return ApiProblems.ScriptForbidden(http, script.Id, NotAnOwner(script.Id));
 
         return Results.Created($"/api/scripts/{Uri.EscapeDataString(script.Id)}/versions/{stored.Version}",
             new ScriptUploaded(script.Id, kind, script.Name, stored.Version, stored.Created, Issues(loaded.Warnings)));

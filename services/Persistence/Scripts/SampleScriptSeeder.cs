@@ -24,7 +24,7 @@ public sealed class SampleScriptSeeder(ScriptStore store, ILogger<SampleScriptSe
             }
             if (await store.ExistsAsync(result.Script.Id, ct)) continue;
             var kind = result.Script.Kind == ScriptKind.Technique ? "technique" : "session";
-            await store.AddVersionAsync(result.Script.Id, kind, result.Script.Name, yaml, YamlJson.ToJson(yaml), "heartrule", "sample loaded at first start", ct);
+            await store.AddVersionAsync(result.Script.Id, kind, result.Script.Name, yaml, YamlJson.ToJson(yaml), caller: null, "sample loaded at first start", ct);
             logger.LogInformation("Loaded sample script {ScriptId}", result.Script.Id);
         }
     }

@@ -1,7 +1,11 @@
+using HeartRule.Infrastructure;
+
 namespace HeartRule.Persistence.Scripts;
 
 /// <summary>One script in the list (the Gateway's chat page reads <c>id</c>, <c>name</c> and <c>latestVersion</c>).</summary>
-public sealed record ScriptSummary(string Id, string Kind, string? Name, int LatestVersion, DateTime CreatedAt, DateTime UpdatedAt);
+/// <param name="PublishedVersion">The version new client sessions run (the latest published one); null for a script with drafts only.</param>
+/// <param name="OwnerId">The author who created it; null for the samples (admins manage those).</param>
+public sealed record ScriptSummary(string Id, string Kind, string? Name, int LatestVersion, int? PublishedVersion, string? OwnerId, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>
 /// A stored version as the services read it (/internal/scripts). <see cref="Deleted"/> is true when the script was
@@ -9,11 +13,29 @@ public sealed record ScriptSummary(string Id, string Kind, string? Name, int Lat
 /// </summary>
 public sealed record ScriptVersionRecord(
     string ScriptId, string Kind, string? Name, int Version, int LatestVersion, string Yaml, string? Parsed,
-    string? Author, string? Notes, DateTime CreatedAt, bool Deleted);
+    string? Author, string? Notes, DateTime CreatedAt, bool Deleted, bool Published);
 
 /// <summary>A version in a script's history, without its text.</summary>
-public sealed record ScriptVersionSummary(int Version, string? Author, string? Notes, DateTime CreatedAt);
+public sealed record ScriptVersionSummary(int Version, string? Author, string? Notes, DateTime CreatedAt, bool Published);
 
-public enum AddVersionOutcome { Stored, KindMismatch }
+public enum AddVersionOutcome { Stored, KindMismatch, Forbidden }
+
+public enum ScriptChangeOutcome { Done, NotFound, Forbidden }
+
+/// <summary>Who may change a script: its creator (null for the samples) and the authors it is shared with.</summary>
+public sealed record ScriptOwners(string ScriptId, string Kind, string? OwnerId, IReadOnlyList<string> SharedWith, bool Deleted);
+
+public static class ScriptPermissions
+{
+    /// <summary>Only authors create scripts (admins too).</summary>
+    public static bool MayCreate(Caller caller) => caller.IsAuthorOrAdmin;
+
+    /// <summary>
+    /// Adding versions, publishing, sharing and deleting: an admin, or an author who created the script or was given
+    /// it. Ownership counts only while the role does: an owner who is no longer an author changes nothing.
+    /// </summary>
+    public static bool MayManage(Caller caller, ScriptOwners owners) =>
+        caller.IsAdmin || (caller.IsAuthorOrAdmin && (owners.OwnerId == caller.UserId || owners.SharedWith.Contains(caller.UserId)));
+}
 
 public sealed record AddVersionResult(AddVersionOutcome Outcome, int Version, bool Created, string? StoredKind);

@@ -1,4 +1,6 @@
 using Dapper;
+using HeartRule.Infrastructure;
+using HeartRule.Persistence.Audit;
 using Npgsql;
 
 namespace HeartRule.Persistence.Scripts;
@@ -8,15 +10,17 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
     private const string VersionColumns = """
         v.script_id AS ScriptId, s.kind AS Kind, s.name AS Name, v.version AS Version, s.latest_version AS LatestVersion,
         v.yaml AS Yaml, v.parsed::text AS Parsed, v.author AS Author, v.notes AS Notes, v.created_at AS CreatedAt,
-        s.deleted_at IS NOT NULL AS Deleted
+        s.deleted_at IS NOT NULL AS Deleted, v.published_at IS NOT NULL AS Published
         """;
 
     public async Task<IReadOnlyList<ScriptSummary>> ListAsync(string? kind, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ScriptSummary>(new CommandDefinition("""
-            SELECT id AS Id, kind AS Kind, name AS Name, latest_version AS LatestVersion, created_at AS CreatedAt, updated_at AS UpdatedAt
-            FROM scripts WHERE deleted_at IS NULL AND (@kind::text IS NULL OR kind = @kind) ORDER BY id
+            SELECT id AS Id, kind AS Kind, name AS Name, latest_version AS LatestVersion,
+                (SELECT max(v.version) FROM script_versions v WHERE v.script_id = s.id AND v.published_at IS NOT NULL) AS PublishedVersion,
+                owner_id AS OwnerId, created_at AS CreatedAt, updated_at AS UpdatedAt
+            FROM scripts s WHERE deleted_at IS NULL AND (@kind::text IS NULL OR kind = @kind) ORDER BY id
             """, new { kind }, cancellationToken: ct));
         return rows.AsList();
     }
@@ -41,7 +45,7 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         if (!await LiveAsync(connection, id, ct)) return null;
         var rows = await connection.QueryAsync<ScriptVersionSummary>(new CommandDefinition("""
-            SELECT version AS Version, author AS Author, notes AS Notes, created_at AS CreatedAt
+            SELECT version AS Version, author AS Author, notes AS Notes, created_at AS CreatedAt, published_at IS NOT NULL AS Published
             FROM script_versions WHERE script_id = @id ORDER BY version DESC
             """, new { id }, cancellationToken: ct));
         return rows.AsList();
@@ -60,44 +64,142 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Stores a new immutable version (1 for a new script). A deleted script comes back with the next number;
-    /// a script keeps its kind, since sessions and use_skill references rely on it.
+    /// Stores a new immutable version (1 for a new script, owned by <paramref name="caller"/>). A deleted script comes
+    /// back with the next number; a script keeps its kind, since sessions and use_skill references rely on it. An
+    /// existing script takes a version only from its owners or an admin (checked under the row's lock, so a script
+    /// created at the same moment by someone else is not silently extended). A null caller is the service itself
+    /// (the sample seeder): no owner, and the version is published at once.
     /// </summary>
     public async Task<AddVersionResult> AddVersionAsync(
-        string id, string kind, string? name, string yaml, string? parsedJson, string? author, string? notes, CancellationToken ct)
+        string id, string kind, string? name, string yaml, string? parsedJson, Caller? caller, string? notes, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        // The row lock taken by the upsert serialises concurrent uploads of one script, so version numbers never collide.
-        var row = await connection.QuerySingleOrDefaultAsync<Upserted>(new CommandDefinition("""
-            INSERT INTO scripts AS s (id, kind, name, latest_version) VALUES (@id, @kind, @name, 1)
-            ON CONFLICT (id) DO UPDATE SET
-                latest_version = s.latest_version + 1, name = EXCLUDED.name, updated_at = now(), deleted_at = NULL
-            WHERE s.kind = EXCLUDED.kind
-            RETURNING latest_version AS LatestVersion, (xmax = 0) AS Created
-            """, new { id, kind, name }, tx, cancellationToken: ct));
-        if (row is not { } stored)
+        var created = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            INSERT INTO scripts (id, kind, name, latest_version, owner_id) VALUES (@id, @kind, @name, 0, @owner)
+            ON CONFLICT (id) DO NOTHING RETURNING true
+            """, new { id, kind, name, owner = caller?.UserId }, tx, cancellationToken: ct));
+        // The row lock serialises concurrent uploads of one script, so version numbers never collide.
+        var owners = await LockOwnersAsync(connection, tx, id, ct);
+        if (!created)
         {
-            var storedKind = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-                "SELECT kind FROM scripts WHERE id = @id", new { id }, tx, cancellationToken: ct));
-            return new AddVersionResult(AddVersionOutcome.KindMismatch, 0, false, storedKind);
+            if (owners!.Kind != kind) return new AddVersionResult(AddVersionOutcome.KindMismatch, 0, false, owners.Kind);
+            if (caller is not null && !ScriptPermissions.MayManage(caller, owners)) return new AddVersionResult(AddVersionOutcome.Forbidden, 0, false, owners.Kind);
         }
+        var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            UPDATE scripts SET latest_version = latest_version + 1, name = @name, updated_at = now(), deleted_at = NULL
+            WHERE id = @id RETURNING latest_version
+            """, new { id, name }, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO script_versions (script_id, version, yaml, parsed, author, notes)
-            VALUES (@id, @version, @yaml, @parsed::jsonb, @author, @notes)
-            """, new { id, version = stored.LatestVersion, yaml, parsed = parsedJson, author, notes }, tx, cancellationToken: ct));
+            INSERT INTO script_versions (script_id, version, yaml, parsed, author, notes, published_at, published_by)
+            VALUES (@id, @version, @yaml, @parsed::jsonb, @author, @notes, CASE WHEN @publish THEN now() END, CASE WHEN @publish THEN 'heartrule' END)
+            """, new { id, version, yaml, parsed = parsedJson, author = caller?.UserId ?? "heartrule", notes, publish = caller is null }, tx, cancellationToken: ct));
+        if (caller is not null)
+        {
+            await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, created ? AuditLog.Actions.ScriptCreate : AuditLog.Actions.ScriptVersion,
+                "script", id, new { version, kind }), ct);
+        }
         await tx.CommitAsync(ct);
-        return new AddVersionResult(AddVersionOutcome.Stored, stored.LatestVersion, stored.Created, kind);
+        return new AddVersionResult(AddVersionOutcome.Stored, version, created, kind);
     }
 
-    /// <summary>Soft delete: the versions stay for the sessions that ran them. False when there is no live script.</summary>
-    public async Task<bool> DeleteAsync(string id, CancellationToken ct)
+    /// <summary>The owner and shares of a script (deleted or not), or null when the id was never used.</summary>
+    public async Task<ScriptOwners?> GetOwnersAsync(string id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE scripts SET deleted_at = now(), updated_at = now() WHERE id = @id AND deleted_at IS NULL",
-            new { id }, cancellationToken: ct)) == 1;
+        return await ReadOwnersAsync(connection, null, id, forUpdate: false, ct);
     }
+
+    /// <summary>Publishes a version of a live script: clients may start sessions on it from now on.</summary>
+    public async Task<ScriptChangeOutcome> PublishAsync(string id, int version, Caller caller, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await LockOwnersAsync(connection, tx, id, ct) is not { Deleted: false } owners) return ScriptChangeOutcome.NotFound;
+        if (!ScriptPermissions.MayManage(caller, owners)) return ScriptChangeOutcome.Forbidden;
+        var published = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE script_versions SET published_at = now(), published_by = @by
+            WHERE script_id = @id AND version = @version AND published_at IS NULL
+            """, new { id, version, by = caller.UserId }, tx, cancellationToken: ct));
+        if (published == 0)
+        {
+            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM script_versions WHERE script_id = @id AND version = @version)", new { id, version }, tx, cancellationToken: ct));
+            return exists ? ScriptChangeOutcome.Done : ScriptChangeOutcome.NotFound;
+        }
+        await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, AuditLog.Actions.ScriptPublish, "script", id, new { version }), ct);
+        await tx.CommitAsync(ct);
+        return ScriptChangeOutcome.Done;
+    }
+
+    /// <summary>Shares (or with <paramref name="share"/> false, unshares) a live script with another author.</summary>
+    public async Task<ScriptChangeOutcome> ShareAsync(string id, string userId, bool share, Caller caller, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await LockOwnersAsync(connection, tx, id, ct) is not { Deleted: false } owners) return ScriptChangeOutcome.NotFound;
+        if (!ScriptPermissions.MayManage(caller, owners)) return ScriptChangeOutcome.Forbidden;
+        var changed = await connection.ExecuteAsync(new CommandDefinition(share
+            ? "INSERT INTO script_shares (script_id, user_id, shared_by) VALUES (@id, @userId, @by) ON CONFLICT DO NOTHING"
+            : "DELETE FROM script_shares WHERE script_id = @id AND user_id = @userId",
+            new { id, userId, by = caller.UserId }, tx, cancellationToken: ct));
+        if (changed > 0)
+        {
+            await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, share ? AuditLog.Actions.ScriptShare : AuditLog.Actions.ScriptUnshare,
+                "script", id, new { userId }), ct);
+        }
+        await tx.CommitAsync(ct);
+        return ScriptChangeOutcome.Done;
+    }
+
+    /// <summary>Soft delete: the versions stay for the sessions that ran them.</summary>
+    public async Task<ScriptChangeOutcome> DeleteAsync(string id, Caller caller, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await LockOwnersAsync(connection, tx, id, ct) is not { Deleted: false } owners) return ScriptChangeOutcome.NotFound;
+        if (!ScriptPermissions.MayManage(caller, owners)) return ScriptChangeOutcome.Forbidden;
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE scripts SET deleted_at = now(), updated_at = now() WHERE id = @id", new { id }, tx, cancellationToken: ct));
+        await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, AuditLog.Actions.ScriptDelete, "script", id), ct);
+        await tx.CommitAsync(ct);
+        return ScriptChangeOutcome.Done;
+    }
+
+    /// <summary>
+    /// The version a new session of <paramref name="caller"/> may run: with no version named, the latest published
+    /// one; a named one if it is published, or if the caller owns the script or is an admin (trying a draft). Deleted
+    /// scripts start nothing.
+    /// </summary>
+    public async Task<ScriptVersionRecord?> GetStartableAsync(string id, int? version, Caller caller, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var owners = await ReadOwnersAsync(connection, null, id, forUpdate: false, ct);
+        if (owners is not { Deleted: false }) return null;
+        var drafts = version is not null && ScriptPermissions.MayManage(caller, owners);
+        return await connection.QuerySingleOrDefaultAsync<ScriptVersionRecord>(new CommandDefinition($"""
+            SELECT {VersionColumns}
+            FROM script_versions v JOIN scripts s ON s.id = v.script_id
+            WHERE s.id = @id AND (@drafts OR v.published_at IS NOT NULL) AND (@version::int IS NULL OR v.version = @version)
+            ORDER BY v.version DESC LIMIT 1
+            """, new { id, version, drafts }, cancellationToken: ct));
+    }
+
+    private static Task<ScriptOwners?> LockOwnersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string id, CancellationToken ct) =>
+        ReadOwnersAsync(connection, tx, id, forUpdate: true, ct);
+
+    private static async Task<ScriptOwners?> ReadOwnersAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string id, bool forUpdate, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<OwnerRow>(new CommandDefinition(
+            $"SELECT kind AS Kind, owner_id AS OwnerId, deleted_at IS NOT NULL AS Deleted FROM scripts WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")}",
+            new { id }, tx, cancellationToken: ct));
+        if (row is null) return null;
+        var shares = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT user_id FROM script_shares WHERE script_id = @id ORDER BY user_id", new { id }, tx, cancellationToken: ct));
+        return new ScriptOwners(id, row.Kind, row.OwnerId, shares.AsList(), row.Deleted);
+    }
+
+    private sealed record OwnerRow(string Kind, string? OwnerId, bool Deleted);
 
     /// <summary>Whether the id was ever used, deleted or not (the sample seeder never brings back a deleted sample).</summary>
     public async Task<bool> ExistsAsync(string id, CancellationToken ct)
@@ -111,9 +213,6 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await LiveAsync(connection, id, ct);
     }
-
-    // xmax = 0 on a row the upsert inserted (rather than updated): tells a new script from a new version.
-    private sealed record Upserted(int LatestVersion, bool Created);
 
     private static Task<bool> LiveAsync(NpgsqlConnection connection, string id, CancellationToken ct) =>
         connection.ExecuteScalarAsync<bool>(new CommandDefinition(

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Persistence.Audit;
 using Npgsql;
 
 namespace HeartRule.Persistence.Sessions;
@@ -134,12 +135,17 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     /// Soft delete: the row and its transcript stay (status 'deleted'), hidden from the API; turns still on the
     /// way cannot bring it back (the turn writer never updates a deleted session). False when there is no such session.
     /// </summary>
-    public async Task<bool> DeleteAsync(Guid id, CancellationToken ct)
+    /// <param name="actor">Who asked (through the Sessions service), for the audit log; null records nothing.</param>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken ct, Caller? actor = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition("""
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE sessions SET status = 'deleted', deleted_at = COALESCE(deleted_at, now()), updated_at = now() WHERE id = @id
-            """, new { id }, cancellationToken: ct)) == 1;
+            """, new { id }, tx, cancellationToken: ct)) == 1;
+        if (deleted && actor is not null) await AuditLog.AppendAsync(connection, tx, new AuditEntry(actor, AuditLog.Actions.SessionDelete, "session", id.ToString()), ct);
+        await tx.CommitAsync(ct);
+        return deleted;
     }
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();

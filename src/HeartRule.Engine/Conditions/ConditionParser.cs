@@ -11,8 +11,18 @@ namespace HeartRule.Engine;
 /// </summary>
 internal sealed class ConditionParser
 {
+    /// <summary>
+    /// Parentheses and <c>not</c>s open inside each other at most this deep. The parser (and the evaluator after it)
+    /// recurses once per level: without a bound, a script of 100,000 '(' would overflow the service's stack.
+    /// </summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Far above any real condition; bounds the tree (and its evaluation) of a long and/or chain.</summary>
+    public const int MaxTokens = 1000;
+
     private readonly List<Token> _tokens;
     private int _index;
+    private int _depth;
 
     public ConditionParser(string text)
     {
@@ -22,7 +32,11 @@ internal sealed class ConditionParser
     public ConditionNode ParseAll()
     {
         if (_tokens.Count == 1) throw new ConditionSyntaxException("The expression is empty", 0);
+        // Nesting is checked as it is parsed; a long flat chain parses in a loop, and is refused before its deep
+        // tree is walked by anyone.
         var node = ParseOr();
+        if (_tokens.Count - 1 > MaxTokens)
+            throw new ConditionSyntaxException($"The expression has more than {MaxTokens} parts; split the logic over several conditions or variables", _tokens[MaxTokens].Position);
         if (Peek.Kind != TokenKind.End)
             throw new ConditionSyntaxException($"Unexpected '{Peek.Text}'", Peek.Position);
         return node;
@@ -55,8 +69,21 @@ internal sealed class ConditionParser
         return left;
     }
 
-    private ConditionNode ParseNot() =>
-        Accept(TokenKind.Operator, "not", "!") ? new NotNode(ParseNot()) : ParseComparison();
+    private ConditionNode ParseNot()
+    {
+        var position = Peek.Position;
+        if (!Accept(TokenKind.Operator, "not", "!")) return ParseComparison();
+        Enter(position);
+        var inner = new NotNode(ParseNot());
+        _depth--;
+        return inner;
+    }
+
+    private void Enter(int position)
+    {
+        if (++_depth > MaxDepth)
+            throw new ConditionSyntaxException($"Parentheses and 'not' nest more than {MaxDepth} deep", position);
+    }
 
     private static readonly string[] ComparisonOps = ["==", "!=", ">", "<", ">=", "<=", "contains"];
 
@@ -91,8 +118,10 @@ internal sealed class ConditionParser
                 };
             case TokenKind.Variable: return new VariableNode(t.Text);
             case TokenKind.LParen:
+                Enter(t.Position);
                 var inner = ParseOr();
                 if (!Accept(TokenKind.RParen)) throw new ConditionSyntaxException("Missing ')'", Peek.Position);
+                _depth--;
                 return inner;
             case TokenKind.End:
                 throw new ConditionSyntaxException("The expression ends where a value was expected", t.Position);

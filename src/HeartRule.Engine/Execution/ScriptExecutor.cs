@@ -85,21 +85,26 @@ public sealed class ScriptExecutor
                 // Keep the initial variables so a retried start (ContinueAsync on this state) still sees them.
                 foreach (var (name, value) in initialVariables) original.Data.Variables.Global[name] = value?.DeepClone();
             }
-            var error = Classify(ex) with { ActionId = ctx.Frame.Current?.ActionId };
+            var error = Classify(ex) with { ActionId = ctx.Frame.Current?.ActionId, Cause = ex };
             return new TurnResult([], original, [], position, ExecutionStatus.Error, ctx.LlmCalls, error);
         }
     }
 
+    /// <summary>
+    /// The client's view of a failure: a code, whether to retry, and words that leak nothing (an exception's own
+    /// message may carry a provider's URL, a key's prefix or a stack detail). The exception itself travels in
+    /// <see cref="EngineError.Cause"/> for the service to log.
+    /// </summary>
     private static EngineError Classify(Exception ex) => ex switch
     {
         EngineException e => new EngineError(e.Code, e.Message, e.Retryable),
         LlmTimeoutException or TimeoutException or OperationCanceledException =>
-            new EngineError(EngineErrorCodes.LlmTimeout, $"The language model did not answer in time: {ex.Message}", true),
+            new EngineError(EngineErrorCodes.LlmTimeout, "The language model did not answer in time; send the same input again.", true),
         ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } c =>
-            new EngineError(EngineErrorCodes.LlmUnavailable, $"The language model refused the request (HTTP {c.Status}); check the API key, model and base URL: {c.Message}", false),
+            new EngineError(EngineErrorCodes.LlmUnavailable, $"The language model refused the request (HTTP {c.Status}); the service's model settings need fixing.", false),
         HttpRequestException or ClientResultException =>
-            new EngineError(EngineErrorCodes.LlmUnavailable, $"The language model could not be reached: {ex.Message}", true),
-        _ => new EngineError(EngineErrorCodes.ActionExecutionError, $"The action failed: {ex.Message}", true),
+            new EngineError(EngineErrorCodes.LlmUnavailable, "The language model could not be reached; send the same input again in a moment.", true),
+        _ => new EngineError(EngineErrorCodes.ActionExecutionError, "The action failed unexpectedly; send the same input again. If it keeps failing, report the time and session.", true),
     };
 
     private async Task<ExecutionPosition> RunAsync(TurnContext ctx, string? input, CancellationToken ct)

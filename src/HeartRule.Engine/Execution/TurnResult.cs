@@ -33,9 +33,14 @@ public sealed record LlmCallRecord(
     string ActionId, string Purpose, string Model, string Prompt, string Response,
     int? PromptTokens, int? CompletionTokens, double LatencyMs, string? FinishReason);
 
+/// <param name="Message">Safe to show the client: says what happened and what to do, never an internal detail.</param>
 public sealed record EngineError(string Code, string Message, bool Retryable)
 {
     public string? ActionId { get; init; }
+
+    /// <summary>What went wrong inside, for the service's log (with its stack trace); never sent to the client.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Exception? Cause { get; init; }
 }
 
 public static class EngineErrorCodes

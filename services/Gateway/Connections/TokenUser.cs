@@ -1,0 +1,10 @@
+using HeartRule.Infrastructure;
+
+namespace HeartRule.Gateway.Connections;
+
+/// <summary>Who a socket's token names, what they may do, and until when the token holds.</summary>
+public sealed record TokenUser(string UserId, IReadOnlySet<string> Roles, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Debug frames carry the full LLM prompts: for the people who write scripts.</summary>
+    public bool MayDebug => Roles.Contains(Infrastructure.Roles.Author) || Roles.Contains(Infrastructure.Roles.Admin);
+}
