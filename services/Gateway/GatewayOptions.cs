@@ -45,6 +45,12 @@ public sealed class GatewayOptions
     /// <summary>Rate-limited frames in a row after which the socket is closed (1008).</summary>
     [Range(1, 1_000_000)]
     public int RateLimitStrikes { get; set; } = 20;
+    /// <summary>
+    /// How long an input or a session start waits for the broker to take it before the client is told
+    /// SERVICE_UNAVAILABLE (retryable) instead of an ack.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "00:05:00")]
+    public TimeSpan AcceptTimeout { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>How long before a socket's token expires it is sent auth.expiring (time to refresh).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan TokenExpiryWarning { get; set; } = TimeSpan.FromSeconds(60);

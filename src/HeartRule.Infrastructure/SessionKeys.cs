@@ -14,6 +14,8 @@ public static class SessionKeys
         $"hr:session:{sessionId}",
         $"hr:owner:{sessionId}",
         $"hr:inputseq:{sessionId}",
+        $"hr:inputlast:{sessionId}",
+        $"hr:debug:{sessionId}",
         $"hr:events:{sessionId}",
         $"hr:routes:{sessionId}",
     ];

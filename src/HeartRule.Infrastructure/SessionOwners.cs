@@ -27,15 +27,33 @@ public sealed class SessionOwners(IConnectionMultiplexer redis)
 
     public Task<bool> IsDebuggedAsync(Guid sessionId) => redis.GetDatabase().KeyExistsAsync(DebugKey(sessionId));
 
-    /// <summary>The next number in the order inputs of the session are accepted, whichever gateway node accepts them.</summary>
-    public Task<long> NextInputSeqAsync(Guid sessionId)
-    {
-        var db = redis.GetDatabase();
-        var next = db.StringIncrementAsync(InputSeqKey(sessionId));
-        // Pipelined after the INCR that creates the key, fire and forget: no round trip added to an input.
-        _ = db.KeyExpireAsync(InputSeqKey(sessionId), Ttl, CommandFlags.FireAndForget);
-        return next;
-    }
+    // The last input's number and clientMessageId ("seq id"): a retry of it gets the number it was given the first
+    // time, so an input the broker never took (the client was told SERVICE_UNAVAILABLE) leaves no gap in the order
+    // that the inputs after it would wait out.
+    private static readonly LuaScript NumberInput = LuaScript.Prepare("""
+        local last = redis.call('GET', @lastKey)
+        if last then
+            local space = string.find(last, ' ', 1, true)
+            if string.sub(last, space + 1) == @id then return tonumber(string.sub(last, 1, space - 1)) end
+        end
+        local seq = redis.call('INCR', @seqKey)
+        redis.call('EXPIRE', @seqKey, @ttl)
+        redis.call('SET', @lastKey, seq .. ' ' .. @id, 'EX', @ttl)
+        return seq
+        """);
+
+    /// <summary>
+    /// The input's number in the order inputs of the session are accepted, whichever gateway node accepts them; the
+    /// same number again when the session's last input is sent again (same <paramref name="clientMessageId"/>).
+    /// </summary>
+    public async Task<long> NextInputSeqAsync(Guid sessionId, string clientMessageId) =>
+        (long)await redis.GetDatabase().ScriptEvaluateAsync(NumberInput, new
+        {
+            seqKey = InputSeqKey(sessionId),
+            lastKey = (RedisKey)$"hr:inputlast:{sessionId}",
+            id = clientMessageId,
+            ttl = (long)Ttl.TotalSeconds,
+        });
 
     public Task RecordAsync(Guid sessionId, string userId) => redis.GetDatabase().StringSetAsync(Key(sessionId), userId, Ttl, when: When.NotExists);
 

@@ -51,7 +51,7 @@ public sealed class RedisLossTests(SystemFixture system)
             if (await db.KeyExistsAsync(key)) ttls[key.ToString()] = await db.KeyTimeToLiveAsync(key);
         }
 
-        Assert.Equal(["hr:events", "hr:inputseq", "hr:owner", "hr:routes", "hr:session"],
+        Assert.Equal(["hr:events", "hr:inputlast", "hr:inputseq", "hr:owner", "hr:routes", "hr:session"],
             ttls.Keys.Select(k => k[..k.LastIndexOf(':')]).Order(StringComparer.Ordinal));
         Assert.All(ttls, kv => Assert.True(kv.Value is { } ttl && ttl > TimeSpan.Zero && ttl <= TimeSpan.FromDays(8), $"{kv.Key}: {kv.Value}"));
         Assert.InRange(ttls[$"hr:session:{sessionId}"]!.Value, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7));

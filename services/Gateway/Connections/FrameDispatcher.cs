@@ -16,6 +16,7 @@ public sealed class FrameDispatcher(
     NodeIdentity node,
     EventLog log,
     TimeProvider time,
+    GatewayOptions options,
     ILogger<FrameDispatcher> logger)
 {
     public Task DispatchAsync(ClientConnection connection, Frame frame) => frame switch
@@ -48,13 +49,13 @@ public sealed class FrameDispatcher(
         await subscription.OpenAsync(
             () => connection.Send(new SessionStartedFrame { RequestId = frame.RequestId, SessionId = sessionId }),
             () => Task.FromResult<IReadOnlyList<RoutedFrame>>([]), log, connection.Closed);
-        await Send(sessionId, new StartSession
+        if (!await TrySendAsync(connection, sessionId, frame.RequestId, new StartSession
         {
             SessionId = sessionId, UserId = connection.UserId, ScriptId = frame.ScriptId, ScriptVersion = frame.Version,
             InitialVariables = frame.InitialVariables, RequestId = frame.RequestId, RequestedAt = time.GetUtcNow(),
             Debug = frame.Debug ?? false,
             Roles = [.. connection.User.Roles],
-        }, connection.Closed);
+        })) return;
         logger.LogInformation("Session {SessionId} started on script {ScriptId} by user {UserId}", sessionId, frame.ScriptId, connection.UserId);
     }
 
@@ -82,21 +83,40 @@ public sealed class FrameDispatcher(
         using var activity = GatewayActivities.StartTurn(GatewayActivities.Input, frame.SessionId);
         using var scope = logger.BeginScope("sessionId:{sessionId}", frame.SessionId);
         if (connection.OwnedSession != frame.SessionId && !await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
-        await Send(frame.SessionId, new SubmitInput
+        if (!await TrySendAsync(connection, frame.SessionId, frame.RequestId, new SubmitInput
         {
             SessionId = frame.SessionId, UserId = connection.UserId, ClientMessageId = frame.ClientMessageId,
             RequestId = frame.RequestId, Text = frame.Text, ReceivedAt = time.GetUtcNow(),
-            InputSeq = await owners.NextInputSeqAsync(frame.SessionId),
+            InputSeq = await owners.NextInputSeqAsync(frame.SessionId, frame.ClientMessageId),
             ReplyTo = new ReplyAddress(node.Id, connection.Id),
-        }, connection.Closed);
-        // Send returns once the broker has confirmed the message: from here on the input is not lost.
+        })) return;
+        // The broker has confirmed the message: from here on the input is not lost.
         connection.Send(new AckFrame { RequestId = frame.RequestId, ClientMessageId = frame.ClientMessageId });
     }
 
-    private async Task Send<T>(Guid sessionId, T command, CancellationToken ct) where T : class
+    /// <summary>
+    /// Sends a command to the session's partition queue and waits for the broker's confirm, at most
+    /// <see cref="GatewayOptions.AcceptTimeout"/>. When the broker does not take it in time (it is down or
+    /// restarting), the client is told at once to send it again — a retryable SERVICE_UNAVAILABLE, never silence.
+    /// </summary>
+    private async Task<bool> TrySendAsync<T>(ClientConnection connection, Guid sessionId, string? requestId, T command) where T : class
     {
-        var endpoint = await bus.GetSendEndpoint(SessionQueues.AddressOf(sessionId));
-        await endpoint.Send(command, ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.Closed);
+        timeout.CancelAfter(options.AcceptTimeout);
+        try
+        {
+            var endpoint = await bus.GetSendEndpoint(SessionQueues.AddressOf(sessionId));
+            await endpoint.Send(command, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (!connection.Closed.IsCancellationRequested)
+        {
+            logger.LogWarning("The broker did not take {Command} of session {SessionId} within {Timeout}: {Error}",
+                typeof(T).Name, sessionId, options.AcceptTimeout, ex.GetType().Name);
+            connection.SendError(ErrorCodes.ServiceUnavailable,
+                "The message broker did not take this in time; send it again (with the same clientMessageId) in a few seconds.", requestId, sessionId);
+            return false;
+        }
     }
 
     private async Task<bool> CheckOwnerAsync(ClientConnection connection, Guid sessionId, string? requestId)
