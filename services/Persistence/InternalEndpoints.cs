@@ -1,4 +1,5 @@
 using HeartRule.Infrastructure;
+using HeartRule.Persistence.Audit;
 using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Sessions;
 
@@ -29,6 +30,14 @@ public static class InternalEndpoints
             return await store.GetStartableAsync(id, version, new Caller(userId, ParseRoles(roles)), ct) is { } script ? Results.Ok(script) : Results.NotFound();
         });
 
+        // Sessions creates sessions without writing rows itself: it reports each creation here, for the audit log.
+        @internal.MapPost("/audit/session-created", async (SessionCreated created, AuditLog audit, CancellationToken ct) =>
+        {
+            await audit.AppendAsync(new AuditEntry(new Caller(created.UserId, ParseRoles(created.Roles)), AuditLog.Actions.SessionCreate,
+                "session", created.SessionId.ToString(), new { created.ScriptId, created.ScriptVersion }), ct);
+            return Results.NoContent();
+        });
+
         var sessions = @internal.MapGroup("/sessions");
         sessions.MapGet("/{id:guid}", async (Guid id, SessionStore store, CancellationToken ct) =>
             await store.GetSnapshotAsync(id, ct) is { } snapshot ? Results.Ok(snapshot) : Results.NotFound());
@@ -40,6 +49,8 @@ public static class InternalEndpoints
             await store.DeleteAsync(id, ct, actor is null ? null : new Caller(actor, ParseRoles(actorRoles))) ? Results.NoContent() : Results.NotFound());
         return app;
     }
+
+    public sealed record SessionCreated(Guid SessionId, string UserId, string? Roles, string ScriptId, int ScriptVersion);
 
     /// <summary>Roles a service passes on for its user ("author,admin"): the user roles among them, else client.</summary>
     private static HashSet<string> ParseRoles(string? roles)

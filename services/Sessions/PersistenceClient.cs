@@ -25,6 +25,16 @@ public sealed class PersistenceClient(HttpClient http)
         return await response.Content.ReadFromJsonAsync<ScriptInfo>(ct);
     }
 
+    /// <summary>Records in the audit log that a user created a session (this service writes no rows itself).</summary>
+    public async Task AuditSessionCreatedAsync(TurnCompleted first, IReadOnlyList<string>? roles, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/audit/session-created", new
+        {
+            first.SessionId, first.UserId, Roles = string.Join(',', roles ?? []), first.ScriptId, first.ScriptVersion,
+        }, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Marks the stored session deleted; false when there is no stored row (yet).</summary>
     /// <param name="actor">The user who asked (recorded in the audit log), and their roles.</param>
     public async Task<bool> DeleteSessionAsync(Guid sessionId, Caller actor, CancellationToken ct)

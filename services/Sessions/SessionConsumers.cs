@@ -5,12 +5,33 @@ using StackExchange.Redis;
 
 namespace HeartRule.Sessions;
 
-public sealed class StartSessionConsumer(TurnProcessor processor, ILogger<StartSessionConsumer> logger) : IConsumer<StartSession>
+public sealed class StartSessionConsumer(TurnProcessor processor, PersistenceClient persistence, ILogger<StartSessionConsumer> logger) : IConsumer<StartSession>
 {
     public async Task Consume(ConsumeContext<StartSession> context)
     {
         using var scope = logger.BeginScope("sessionId:{sessionId} messageId:{messageId}", context.Message.SessionId, context.MessageId);
-        await processor.StartAsync(context.Message, context.CancellationToken);
+        var outcome = await processor.StartAsync(context.Message, context.CancellationToken);
+        await SessionCreationAudit.RecordAsync(persistence, outcome, context.Message.Roles, logger, context.CancellationToken);
+    }
+}
+
+public static class SessionCreationAudit
+{
+    /// <summary>
+    /// After the first turn is committed: the audit log's entry for the new session. A failure to record it is
+    /// logged, not fatal — the session exists, and its first stored turn names its user and script.
+    /// </summary>
+    public static async Task RecordAsync(PersistenceClient persistence, StartOutcome outcome, IReadOnlyList<string>? roles, ILogger logger, CancellationToken ct)
+    {
+        if (outcome.Turn is not { Turn: 0 } first) return;
+        try
+        {
+            await persistence.AuditSessionCreatedAsync(first, roles, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            logger.LogWarning(ex, "The creation of session {SessionId} could not be recorded in the audit log", first.SessionId);
+        }
     }
 }
 

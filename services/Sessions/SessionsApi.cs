@@ -42,19 +42,22 @@ public static class SessionsApi
     public sealed record CreateSessionRequest(string? ScriptId, int? Version, Dictionary<string, JsonElement>? InitialVariables);
 
     private static async Task<IResult> CreateAsync(
-        CreateSessionRequest request, HttpContext http, TurnProcessor processor, SessionOwners owners, RoleReader roles, TimeProvider time, CancellationToken ct)
+        CreateSessionRequest request, HttpContext http, TurnProcessor processor, SessionOwners owners, RoleReader roles, PersistenceClient persistence,
+        ILogger<CreateSessionRequest> logger, TimeProvider time, CancellationToken ct)
     {
         var userId = http.User.GetUserId()!;
         if (string.IsNullOrWhiteSpace(request.ScriptId))
             return Problems.Result(http, ErrorCodes.ValidationFailed, "\"scriptId\" is required.");
         var sessionId = Guid.NewGuid();
         await owners.RecordAsync(sessionId, userId);
-        var outcome = await processor.StartAsync(new StartSession
+        var command = new StartSession
         {
             SessionId = sessionId, UserId = userId, ScriptId = request.ScriptId, ScriptVersion = request.Version,
             InitialVariables = request.InitialVariables, RequestedAt = time.GetUtcNow(),
             Roles = [.. roles.CallerOf(http.User)!.Roles],
-        }, ct);
+        };
+        var outcome = await processor.StartAsync(command, ct);
+        await SessionCreationAudit.RecordAsync(persistence, outcome, command.Roles, logger, ct);
         if (outcome.Turn is not { } turn)
             return Problems.Result(http, outcome.Error!.Code, outcome.Error.Message, request.ScriptId, sessionId);
 

@@ -1,3 +1,4 @@
+using HeartRule.Protocol;
 using Microsoft.Playwright;
 
 namespace HeartRule.IntegrationTests;
@@ -45,6 +46,59 @@ public sealed class ChatPageTests(SystemFixture system)
         var shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(shots);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "chat-debug.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task The_page_refreshes_its_token_before_it_expires_and_keeps_its_socket()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        // Every sign-in the page makes asks for a short-lived token, so that it expires within the test.
+        var signIns = 0;
+        await page.RouteAsync("**/auth/dev-token", async route =>
+        {
+            Interlocked.Increment(ref signIns);
+            var body = System.Text.Json.Nodes.JsonNode.Parse(route.Request.PostData!)!.AsObject();
+            body["lifetimeSeconds"] = 7;
+            await route.ContinueAsync(new RouteContinueOptions { PostData = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()) });
+        });
+        var sockets = 0;
+        var refreshed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.WebSocket += (_, socket) =>
+        {
+            Interlocked.Increment(ref sockets);
+            socket.FrameReceived += (_, frame) =>
+            {
+                if (frame.Text?.Contains("\"type\":\"auth.refreshed\"", StringComparison.Ordinal) == true) refreshed.TrySetResult();
+            };
+        };
+        await page.GotoAsync(system.GatewayHttp().ToString());
+        await page.FillAsync("#user", "web-refresher");
+        await page.ClickAsync("#signin");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = 15000 });
+        // A token issued now for as long: its socket closing (4001) marks the page's first token as dead too.
+        await using var witness = await HeartRuleClient.ConnectAsync(system.GatewayWs(), TestTokens.Issue("web-witness", lifetime: TimeSpan.FromSeconds(7)),
+            keepAlive: SystemFixture.IdleTimeout / 4);
+        await page.SelectOptionAsync("#script", "intake");
+        await page.ClickAsync("#start");
+        await Assertions.Expect(page.Locator("#text")).ToBeEnabledAsync(new() { Timeout = 15000 });
+
+        await refreshed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await foreach (var _ in witness.Frames.ReadAllAsync(timeout.Token))
+            {
+            }
+        }
+        Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus)4001, witness.CloseStatus);
+
+        await page.FillAsync("#text", "Alex");
+        await page.PressAsync("#text", "Enter");
+        await Assertions.Expect(page.Locator("#messages li").Last).ToHaveTextAsync("Nice to meet you, Alex. What brings you here today?", new() { Timeout = 15000 });
+        // One socket all along: refreshed in place, not reconnected after a 4001.
+        Assert.Equal(1, sockets);
+        Assert.True(signIns >= 2);
     }
 
     [Fact]

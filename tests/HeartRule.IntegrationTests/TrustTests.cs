@@ -118,6 +118,41 @@ public sealed class TrustTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Creating_a_session_over_the_socket_or_http_and_deleting_it_are_audited_with_their_user()
+    {
+        await using var client = await system.ConnectAsync("trust-audited", roles: [Roles.Author]);
+        var (overSocket, _) = await client.StartAsync("intake");
+        using var http = await system.ApiClientAsync("trust-audited");
+        using var created = await http.PostAsJsonAsync("/api/sessions", new { scriptId = "intake" });
+        var overHttp = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionId").GetGuid();
+        using (var deleted = await http.DeleteAsync($"/api/sessions/{overHttp}"))
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        using var admin = await system.ApiClientAsync("trust-auditor", Roles.Admin);
+        // Over the socket, the entry is written just after the first turn is published: it may trail the frames.
+        JsonElement socketEntries;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            socketEntries = (await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?objectType=session&objectId={overSocket}")).GetProperty("items");
+            if (socketEntries.GetArrayLength() > 0 || DateTime.UtcNow > deadline) break;
+            await Task.Delay(100);
+        }
+        while (true);
+        var entry = Assert.Single(socketEntries.EnumerateArray());
+        Assert.Equal(("session.create", "trust-audited"), (entry.GetProperty("action").GetString(), entry.GetProperty("actor").GetString()));
+        Assert.Equal(["author"], entry.GetProperty("actorRoles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("intake", entry.GetProperty("details").GetProperty("scriptId").GetString());
+        var httpEntries = (await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?objectType=session&objectId={overHttp}")).GetProperty("items");
+        Assert.Equal(["session.delete", "session.create"], httpEntries.EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        Assert.All(httpEntries.EnumerateArray(), e => Assert.Equal("trust-audited", e.GetProperty("actor").GetString()));
+
+        // Only admins read the trail.
+        using (var refused = await http.GetAsync("/api/admin/audit"))
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Internal_routes_refuse_no_token_and_user_tokens_and_answer_a_service_token()
     {
         var persistence = system.Instances.HttpAddress("persistence");

@@ -4,8 +4,8 @@ using HeartRule.Infrastructure;
 namespace HeartRule.Gateway.Auth;
 
 /// <summary>
-/// POST /auth/dev-token {"userId": "...", "roles": ["author"]}: a signed access token for any user id, with the
-/// roles asked for (a client's when none). Development only — the chat page and the tests sign in with it;
+/// POST /auth/dev-token {"userId": "...", "roles": ["author"], "lifetimeSeconds": 60}: a signed access token for any
+/// user id, with the roles asked for (a client's when none), for Auth:DevTokenLifetime or less. Development only — the chat page and the tests sign in with it;
 /// production uses a real identity provider (Auth:Authority).
 /// </summary>
 public static class DevTokenEndpoints
@@ -22,11 +22,16 @@ public static class DevTokenEndpoints
             var roles = request.Roles ?? [Roles.Client];
             if (roles.FirstOrDefault(r => !Roles.IsUserRole(r)) is { } unknown)
                 return Problems.Result(http, ErrorCodes.ValidationFailed, $"\"{unknown}\" is not a role; roles are {string.Join(", ", Roles.UserRoles)}.");
-            var token = issuer.Issue(request.UserId, roles: roles);
-            return Results.Ok(new { accessToken = token, tokenType = "Bearer", expiresIn = (int)options.DevTokenLifetime.TotalSeconds, userId = request.UserId, roles });
+            var maxSeconds = (int)options.DevTokenLifetime.TotalSeconds;
+            if (request.LifetimeSeconds is < 1 || request.LifetimeSeconds > maxSeconds)
+                return Problems.Result(http, ErrorCodes.ValidationFailed, $"lifetimeSeconds must be between 1 and {maxSeconds}.");
+            var lifetime = TimeSpan.FromSeconds(request.LifetimeSeconds ?? maxSeconds);
+            var token = issuer.Issue(request.UserId, lifetime, roles: roles);
+            return Results.Ok(new { accessToken = token, tokenType = "Bearer", expiresIn = (int)lifetime.TotalSeconds, userId = request.UserId, roles });
         });
         return app;
     }
 
-    public sealed record DevTokenRequest(string? UserId, string[]? Roles);
+    /// <param name="LifetimeSeconds">Shorter than Auth:DevTokenLifetime to try token refresh (auth.expiring, auth.refresh).</param>
+    public sealed record DevTokenRequest(string? UserId, string[]? Roles, int? LifetimeSeconds);
 }

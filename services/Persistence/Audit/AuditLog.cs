@@ -24,6 +24,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
 {
     public static class Actions
     {
+        public const string SessionCreate = "session.create";
         public const string ScriptCreate = "script.create";
         public const string ScriptVersion = "script.version";
         public const string ScriptPublish = "script.publish";
