@@ -66,3 +66,8 @@ list() { seq 1 "$ROUNDS" | sed "s|.*|$OUT/$1/run&.json|" | paste -sd,; }
 echo
 echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $RATE turns/s, ${DURATION}s × $ROUNDS per build${DEBUG:+, debug}"
 $LT ratio --base "$(list base)" --new "$(list new)" --base-label "$(git -C "$ROOT" rev-parse --short "$BASE")" --new-label "$new_label"
+
+# The worktrees were only for this run; the results stay in $OUT.
+git -C "$ROOT" worktree remove --force "$base_tree"
+[ -n "$NEW" ] && git -C "$ROOT" worktree remove --force "$new_tree"
+exit 0
