@@ -19,7 +19,7 @@ public sealed class TurnRunner(
     {
         using var scope = logger.BeginScope("sessionId:{sessionId}", request.SessionId);
         var script = await catalog.GetAsync(request.ScriptId, request.ScriptVersion, ct);
-        if (script is null) return Failed(new ErrorInfo(ErrorCodes.ScriptNotFound, $"Script {request.ScriptId} v{request.ScriptVersion} does not exist.", false));
+        if (script is null) return TurnExecuted.Failed(new ErrorInfo(ErrorCodes.ScriptNotFound, $"Script {request.ScriptId} v{request.ScriptVersion} does not exist.", false));
 
         // Transient: a lost piece costs a moment of preview, never a message (the final message is the durable one).
         var streamer = new DeltaStreamer(request.SessionId, delta => publisher.Publish(delta, context => context.Durable = false, ct), time);
@@ -48,17 +48,6 @@ public sealed class TurnRunner(
         await streamer.CompleteAsync();
         return ToContract(result, streamer.MessageIdAt, request.OmitLlmText);
     }
-
-    private static TurnExecuted Failed(ErrorInfo error) => new()
-    {
-        Messages = [],
-        ExecutionStatus = "error",
-        Position = new SessionPosition(0, null, 0, null, 0, null, null, 0, 0),
-        ChangedVariables = [],
-        Variables = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(),
-        LlmCalls = [],
-        Error = error,
-    };
 
     public static TurnExecuted ToContract(TurnResult r, Func<int, Guid> messageIdAt, bool omitLlmText = false) => new()
     {

@@ -35,13 +35,7 @@ public sealed class EngineClient(HttpClient http, ILogger<EngineClient> logger)
             var (code, message) = ex is TimeoutRejectedException
                 ? (ErrorCodes.LlmTimeout, "The script engine did not answer in time.")
                 : (ErrorCodes.ServiceUnavailable, "The script engine could not be reached.");
-            return new TurnExecuted
-            {
-                Messages = [], StateJson = request.StateJson, ExecutionStatus = "error",
-                Position = new SessionPosition(0, null, 0, null, 0, null, null, 0, 0), ChangedVariables = [],
-                Variables = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(), LlmCalls = [],
-                Error = new ErrorInfo(code, message, true),
-            };
+            return TurnExecuted.Failed(new ErrorInfo(code, message, true), request.StateJson);
         }
     }
 }

@@ -32,6 +32,15 @@ public sealed record TurnExecuted
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> Variables { get; init; }
     public required IReadOnlyList<LlmCall> LlmCalls { get; init; }
     public ErrorInfo? Error { get; init; }
+
+    /// <summary>A turn that did not run: no messages, no changes, and the state it was given (null: none).</summary>
+    public static TurnExecuted Failed(ErrorInfo error, string? stateJson = null) => new()
+    {
+        Messages = [], StateJson = stateJson, ExecutionStatus = "error",
+        Position = new SessionPosition(0, null, 0, null, 0, null, null, 0, 0), ChangedVariables = [],
+        Variables = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(), LlmCalls = [],
+        Error = error,
+    };
 }
 
 /// <param name="MessageId">Chosen by the engine, so the message.delta frames streamed while it was generated carry the same id.</param>

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Persistence.Tests.Fixtures;
 using HeartRule.Protocol;
 
 namespace HeartRule.IntegrationTests;
@@ -15,21 +16,7 @@ namespace HeartRule.IntegrationTests;
 [Collection(SystemCollection.Name)]
 public sealed class TrustTests(SystemFixture system)
 {
-    private static string Yaml(string id, string greeting) => $"""
-        session:
-          session_id: {id}
-          session_name: Trust test
-          phases:
-            - phase_id: p1
-              topics:
-                - topic_id: t1
-                  actions:
-                    - action_type: ai_say
-                      action_id: hello
-                      config:
-                        content: "{greeting}"
-                        require_acknowledgment: false
-        """;
+    private static string Yaml(string id, string greeting) => TestScripts.Session(id, greeting, "Trust test");
 
     private static async Task<string> CodeOf(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
