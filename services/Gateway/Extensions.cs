@@ -18,6 +18,7 @@ public static class Extensions
         builder.Services.AddSingleton<SessionRoutes>();
         builder.Services.AddSingleton<EventLog>();
         builder.Services.AddSingleton<LocalSubscriptions>();
+        builder.Services.AddSingleton<NodeQueueObserver>();
         builder.Services.AddSingleton<SessionOwners>();
         builder.Services.AddSingleton<SessionOwnership>();
         builder.Services.AddSingleton<FrameDispatcher>();
@@ -67,6 +68,7 @@ public static class Extensions
                     e.ConfigureConsumeTopology = false;
                     e.PrefetchCount = 128;
                     e.ConfigureConsumer<NodeDeliveryConsumer>(context);
+                    e.ConnectReceiveEndpointObserver(context.GetRequiredService<NodeQueueObserver>());
                 });
             });
         return builder;

@@ -54,6 +54,22 @@ public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, Conne
         }
     }
 
+    /// <summary>Every socket gets what the event log holds beyond what it was sent (see <see cref="Subscription.CatchUpAsync"/>).</summary>
+    public async Task CatchUpAllAsync(CancellationToken ct)
+    {
+        foreach (var subscription in _bySession.Values.SelectMany(s => s))
+        {
+            try
+            {
+                await subscription.CatchUpAsync(log, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Catching up connection {ConnectionId} on session {SessionId} failed", subscription.Connection.Id, subscription.SessionId);
+            }
+        }
+    }
+
     /// <param name="replyTo">The socket that sent the input these frames answer: it gets the unsequenced ones even if it is not attached.</param>
     public async Task DeliverAsync(Guid sessionId, IReadOnlyList<RoutedFrame> frames, CancellationToken ct, string? replyTo = null)
     {

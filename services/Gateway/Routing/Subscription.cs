@@ -52,6 +52,24 @@ public sealed class Subscription(ClientConnection connection, Guid sessionId, bo
         if (_pending.Count > 0) ScheduleRepair(log);
     }
 
+    /// <summary>
+    /// Sends whatever the event log holds after <see cref="LastSeq"/>: for events that were routed to this node while
+    /// its queue did not exist (the broker restarted), which no later event would reveal as a gap.
+    /// </summary>
+    public async Task CatchUpAsync(EventLog log, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await DeliverLockedAsync(await log.ReadAsync(SessionId, LastSeq, null, ct), log, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        if (_pending.Count > 0) ScheduleRepair(log);
+    }
+
     private async Task DeliverLockedAsync(IEnumerable<RoutedFrame> frames, EventLog log, CancellationToken ct)
     {
         foreach (var frame in frames)
@@ -114,7 +132,16 @@ public sealed class Subscription(ClientConnection connection, Guid sessionId, bo
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500));
             Interlocked.Exchange(ref _repairScheduled, 0);
-            if (!Connection.IsClosed) await DeliverAsync([], log, CancellationToken.None);
+            if (Connection.IsClosed) return;
+            try
+            {
+                await DeliverAsync([], log, CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // Redis or Persistence did not answer: the gap is still there, so look again later rather than lose it.
+                ScheduleRepair(log);
+            }
         });
     }
 }
