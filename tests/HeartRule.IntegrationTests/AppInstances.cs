@@ -89,11 +89,15 @@ public sealed class AppInstances : IAsyncDisposable
     public async Task StopAsync(string resource, int replica = 0, string signal = "TERM")
     {
         var id = Instance(resource, replica).ResourceId;
-        using (var kill = Process.Start("kill", [$"-{signal}", ProcessId(resource, replica).ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SignalAsync(resource, replica, signal);
         await WaitUntilAsync(() => _latest[id].Snapshot.State?.Text is "Exited" or "Finished", TimeSpan.FromSeconds(30), $"{id} stopped");
+    }
+
+    /// <summary>Sends the replica's process a signal and nothing more (STOP freezes it, CONT thaws it).</summary>
+    public async Task SignalAsync(string resource, int replica, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", ProcessId(resource, replica).ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>
