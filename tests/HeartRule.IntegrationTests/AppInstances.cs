@@ -152,6 +152,23 @@ public sealed class AppInstances : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the replica's own <c>/health</c> answers healthy within <paramref name="timeout"/>: what a Kubernetes
+    /// probe asks of one pod. (Aspire's own check of a resource with replicas goes through its proxy, to any replica.)
+    /// </summary>
+    public async Task<bool> AnswersHealthAsync(string resource, int replica, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = timeout };
+        try
+        {
+            return (await http.GetAsync(new Uri(HttpAddress(resource, replica), "/health"))).IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds, checked on every state change (and every second).</summary>
     public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {

@@ -20,6 +20,10 @@ public sealed record HandshakeRejection(string Reason, int Status, string Code, 
         new("not_an_upgrade", StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed,
             $"This endpoint speaks WebSocket (subprotocol {ProtocolJson.SubProtocol}): send \"Upgrade: websocket\" and \"Connection: Upgrade\".");
 
+    public static readonly HandshakeRejection NotHttp11 =
+        new("not_http11", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed,
+            "WebSockets are served as HTTP/1.1 upgrades on the gateway's plaintext listener; TLS terminates in front of the gateway (e.g. at the ingress).");
+
     public static readonly HandshakeRejection UnsupportedVersion =
         new("unsupported_version", StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed, "Only WebSocket version 13 (RFC 6455) is supported.",
             "Sec-WebSocket-Version: 13\r\n");
