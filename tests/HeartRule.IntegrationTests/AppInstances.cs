@@ -104,7 +104,7 @@ public sealed class AppInstances : IAsyncDisposable
     /// The replica's own process. A project runs under <c>dotnet run</c>, which is the process Aspire holds: the
     /// service is its child, and <c>dotnet run</c> exits as the service does.
     /// </summary>
-    private int ProcessId(string resource, int replica)
+    public int ProcessId(string resource, int replica)
     {
         var instance = Instance(resource, replica);
         var pid = Convert.ToInt32(instance.Snapshot.Properties.Single(p => p.Name == PidProperty).Value, CultureInfo.InvariantCulture);

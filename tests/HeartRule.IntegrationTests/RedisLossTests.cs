@@ -1,5 +1,4 @@
 using HeartRule.Protocol;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace HeartRule.IntegrationTests;
@@ -13,7 +12,7 @@ public sealed class RedisLossTests(SystemFixture system)
     {
         await using var client = await system.ConnectAsync("redis-loss");
         var (sessionId, first) = await client.StartAsync("intake");
-        await WaitUntilStoredAsync(sessionId, turns: 1);
+        await system.WaitUntilStoredAsync(sessionId, turns: 1);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync("redis"));
         Assert.True(await redis.GetDatabase().KeyDeleteAsync($"hr:session:{sessionId}"));
 
@@ -30,7 +29,7 @@ public sealed class RedisLossTests(SystemFixture system)
         await using var client = await system.ConnectAsync("redis-loss-retry");
         var (sessionId, _) = await client.StartAsync("intake");
         var answered = await client.SayAsync(sessionId, "Alex", clientMessageId: "alex-1");
-        await WaitUntilStoredAsync(sessionId, turns: 2);
+        await system.WaitUntilStoredAsync(sessionId, turns: 2);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync("redis"));
         Assert.True(await redis.GetDatabase().KeyDeleteAsync($"hr:session:{sessionId}"));
 
@@ -42,25 +41,7 @@ public sealed class RedisLossTests(SystemFixture system)
         // Known from the stored turns, the retry ran nothing: the next input is the next turn, right after the first answer.
         Assert.Equal(answered.Completed.Seq + 1, next.Messages[0].Seq);
         Assert.Equal(["I have been sleeping badly."], next.Messages.Where(m => m.Role == "user").Select(m => m.Content));
-        await WaitUntilStoredAsync(sessionId, turns: 3);
-    }
-
-    /// <summary>Turns are stored in batches, a moment after they are delivered.</summary>
-    private async Task WaitUntilStoredAsync(Guid sessionId, int turns)
-    {
-        await using var db = new NpgsqlConnection(await system.ConnectionStringAsync("heartrule"));
-        await db.OpenAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await using var cmd = new NpgsqlCommand("SELECT COUNT(*) FROM turns WHERE session_id = @id", db);
-            cmd.Parameters.AddWithValue("id", sessionId);
-            var stored = Convert.ToInt64(await cmd.ExecuteScalarAsync());
-            Assert.True(stored <= turns, $"{stored} turns stored, {turns} expected");
-            if (stored == turns) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{turns} turns were not stored.");
-            await Task.Delay(100);
-        }
+        await system.WaitUntilStoredAsync(sessionId, turns: 3);
     }
 
     [Fact]
