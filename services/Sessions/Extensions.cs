@@ -57,11 +57,12 @@ public static class Extensions
                         // The partitioner does not keep delivery order (messages are dispatched concurrently);
                         // the input sequence number does, with the retry below for inputs that came too early.
                         var partitioner = e.CreatePartitioner(16);
+                        // Only for ordering and races between instances: a dependency that fails is retried by its
+                        // HTTP client's own policy, then by the bus's slow retry of the whole message (MessagingExtensions).
                         e.UseMessageRetry(r =>
                         {
                             r.Handle<InputTooEarlyException>();
                             r.Handle<ConcurrencyConflictException>();
-                            r.Handle<HttpRequestException>();
                             r.Interval(TurnProcessor.OrderingAttempts + 1, TimeSpan.FromMilliseconds(50));
                         });
                         e.ConfigureConsumer<StartSessionConsumer>(context, c =>

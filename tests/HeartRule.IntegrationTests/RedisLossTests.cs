@@ -1,4 +1,5 @@
 using HeartRule.Protocol;
+using HeartRule.Infrastructure;
 using StackExchange.Redis;
 
 namespace HeartRule.IntegrationTests;
@@ -31,7 +32,9 @@ public sealed class RedisLossTests(SystemFixture system)
         var answered = await client.SayAsync(sessionId, "Alex", clientMessageId: "alex-1");
         await system.WaitUntilStoredAsync(sessionId, turns: 2);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync("redis"));
-        Assert.True(await redis.GetDatabase().KeyDeleteAsync($"hr:session:{sessionId}"));
+        // Everything Redis held for the session is gone: record, input numbering, owner, event log, routes.
+        // (All of them but hr:debug: the session is not debugged.)
+        Assert.Equal(SessionKeys.All(sessionId).Length - 1, await redis.GetDatabase().KeyDeleteAsync(SessionKeys.All(sessionId)));
 
         // The client never saw its ack (say), and sends the same input again.
         await client.SendAsync(new InputFrame { RequestId = "retry", SessionId = sessionId, ClientMessageId = "alex-1", Text = "Alex" });

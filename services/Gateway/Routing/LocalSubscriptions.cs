@@ -55,9 +55,12 @@ public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, Conne
     }
 
     /// <summary>Every socket gets what the event log holds beyond what it was sent (see <see cref="Subscription.CatchUpAsync"/>).</summary>
-    public async Task CatchUpAllAsync(CancellationToken ct)
+    public Task CatchUpAllAsync(CancellationToken ct) => CatchUpAsync([.. _bySession.Keys], ct);
+
+    /// <summary>The same, for the sockets on these sessions.</summary>
+    public async Task CatchUpAsync(IEnumerable<Guid> sessionIds, CancellationToken ct)
     {
-        foreach (var subscription in _bySession.Values.SelectMany(s => s))
+        foreach (var subscription in sessionIds.SelectMany(id => _bySession.GetValueOrDefault(id, ImmutableArray<Subscription>.Empty)))
         {
             try
             {

@@ -14,19 +14,23 @@ public sealed class SessionRoutes(IConnectionMultiplexer redis, NodeIdentity nod
 
     public Task ClaimAsync(Guid sessionId) => ClaimManyAsync([sessionId]);
 
-    public async Task ClaimManyAsync(IReadOnlyCollection<Guid> sessionIds)
+    /// <summary>Claims (or renews) each session for this node; returns those whose claim was not there any more (Redis lost it).</summary>
+    public async Task<IReadOnlyList<Guid>> ClaimManyAsync(IReadOnlyCollection<Guid> sessionIds)
     {
-        if (sessionIds.Count == 0) return;
+        if (sessionIds.Count == 0) return [];
         var expiry = (time.GetUtcNow() + options.RouteLease).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var batch = redis.GetDatabase().CreateBatch();
-        var pending = new List<Task>(sessionIds.Count * 2);
+        var claims = new List<(Guid SessionId, Task<bool> Added)>(sessionIds.Count);
+        var renewals = new List<Task>(sessionIds.Count);
         foreach (var sessionId in sessionIds)
         {
-            pending.Add(batch.HashSetAsync(Key(sessionId), node.Id, expiry));
-            pending.Add(batch.KeyExpireAsync(Key(sessionId), options.RouteLease * 2));
+            claims.Add((sessionId, batch.HashSetAsync(Key(sessionId), node.Id, expiry)));
+            renewals.Add(batch.KeyExpireAsync(Key(sessionId), options.RouteLease * 2));
         }
         batch.Execute();
-        await Task.WhenAll(pending);
+        await Task.WhenAll(renewals);
+        await Task.WhenAll(claims.Select(c => c.Added));
+        return [.. claims.Where(c => c.Added.Result).Select(c => c.SessionId)];
     }
 
     public Task ReleaseAsync(Guid sessionId) => redis.GetDatabase().HashDeleteAsync(Key(sessionId), node.Id);
