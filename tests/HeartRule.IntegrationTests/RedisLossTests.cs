@@ -1,5 +1,5 @@
-using HeartRule.Protocol;
 using HeartRule.Infrastructure;
+using HeartRule.Protocol;
 using StackExchange.Redis;
 
 namespace HeartRule.IntegrationTests;
