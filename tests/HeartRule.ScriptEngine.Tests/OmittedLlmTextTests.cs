@@ -9,7 +9,7 @@ public sealed class OmittedLlmTextTests
     {
         var script = ScriptLoader.Load(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "intake.yaml"))).Script!;
         var executor = new ScriptExecutor(new OfflineChatClient());
-        return await executor.StartAsync(script, null, CancellationToken.None);
+        return await executor.StartAsync(script, null, ct: CancellationToken.None);
     }
 
     [Fact]
