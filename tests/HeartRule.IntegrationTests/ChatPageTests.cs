@@ -136,7 +136,7 @@ public sealed class ChatPageTests(SystemFixture system)
             "Alex",
             "Nice to meet you, Alex. What brings you here today?",
             "trouble sleeping",
-            "Thank you, Alex. We will work on trouble sleeping together.",
+            "Thank you, Alex. Together we will work on trouble sleeping.",
             "The session is complete.",
         ], texts);
         Assert.Equal(["assistant", "assistant", "user", "assistant", "user", "assistant"],
