@@ -60,4 +60,4 @@ public sealed record ScriptInfo(string ScriptId, string Kind, int Version, bool 
 
 public sealed record SessionSnapshot(
     Guid SessionId, string UserId, string ScriptId, int ScriptVersion, string Status, string ExecutionStatus,
-    string StateJson, long Version, long LastSeq, int Turn);
+    string StateJson, long Version, long LastSeq, int Turn, string? Locale = null);

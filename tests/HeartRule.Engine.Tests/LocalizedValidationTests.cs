@@ -3,36 +3,7 @@ namespace HeartRule.Engine.Tests;
 /// <summary>Validation findings are worded in the reader's language; what they point at is the same in every language.</summary>
 public class LocalizedValidationTests
 {
-    // A Chinese script with a missing action_id, an unknown action type, a max_rounds out of range, an unknown
-    // field and a condition on a variable nothing defines.
-    private const string Broken = """
-        metadata:
-          name: 初次访谈
-          language: zh-CN
-        session:
-          session_id: intake_broken
-          phases:
-            - phase_id: 开始
-              topics:
-                - topic_id: 认识
-                  actions:
-                    - action_type: ai_say
-                      config:
-                        content: 欢迎你。
-                    - action_type: ai_sya
-                      action_id: 问名字
-                      config:
-                        content: 我该怎么称呼你？
-                    - action_type: ai_ask
-                      action_id: 问原因
-                      condition: 称呼 != null
-                      config:
-                        content: 是什么让你来到这里？
-                        max_rounds: 11
-                        tonе: 温和
-                        output:
-                          - get: 困扰
-        """;
+    private static readonly string Broken = Persistence.Tests.Fixtures.TestScripts.BrokenChinese("intake_broken");
 
     [Fact]
     public void A_broken_Chinese_script_is_explained_in_Chinese_at_the_same_places_as_in_English()

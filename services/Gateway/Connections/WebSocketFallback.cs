@@ -1,5 +1,6 @@
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 
 namespace HeartRule.Gateway.Connections;
 
@@ -16,9 +17,7 @@ public static class WebSocketFallback
         {
             // A client that reused a connection gets in on a new one.
             http.Response.Headers.Connection = "close";
-            return Problems.Result(http, ErrorCodes.ValidationFailed,
-                "WebSockets are served as HTTP/1.1 upgrades, each the first request on its connection, on the gateway's " +
-                "plaintext listener; TLS terminates in front of the gateway (e.g. at the ingress).");
+            return Problems.Result(http, ErrorCodes.ValidationFailed, LocalText.Of("error.handshake.notHttp11"));
         });
         return app;
     }
