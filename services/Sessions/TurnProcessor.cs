@@ -42,11 +42,12 @@ public sealed class TurnProcessor(
                 why.In(command.ClientLocale), command.RequestedAt, ct));
         }
 
+        // A start the engine cannot run is refused, in the asker's words.
         var executed = await engine.ExecuteAsync(new ExecuteTurn
         {
             SessionId = command.SessionId, ScriptId = script.ScriptId, ScriptVersion = script.Version,
             InitialVariables = command.InitialVariables, OmitLlmText = !command.Debug, Locale = command.Locale,
-        }, command.Locale ?? command.ClientLocale, ct);
+        }, command.ClientLocale, ct);
         if (executed.StateJson is null)
         {
             var error = executed.Error ?? new ErrorInfo(ErrorCodes.InternalError, Catalogue.Get(command.ClientLocale, "error.engineNoState"), true);
