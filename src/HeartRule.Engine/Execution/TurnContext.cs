@@ -45,7 +45,7 @@ internal sealed class TurnContext
         Templates.Get(ScriptOf(Frame).TemplateScheme ?? Script.TemplateScheme, Locales, name);
 
     /// <summary>The engine's own words to the client, in <see cref="SpeechLocale"/>.</summary>
-    public string Say(string key, params ReadOnlySpan<(string, object?)> args) => Catalogue.Get(SpeechLocale, key, args);
+    public string EngineText(string key, params ReadOnlySpan<(string, object?)> args) => Catalogue.Get(SpeechLocale, key, args);
 
     public Script ScriptOf(FrameData frame)
     {

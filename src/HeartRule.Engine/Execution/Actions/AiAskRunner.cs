@@ -29,7 +29,7 @@ internal sealed class AiAskRunner : IActionRunner
         if (string.IsNullOrWhiteSpace(input))
         {
             // "Next" is not an answer; asking again costs no model call and no round.
-            await ctx.SayAsync(action, runtime, ctx.Say("engine.emptyAnswer"));
+            await ctx.SayAsync(action, runtime, ctx.EngineText("engine.emptyAnswer"));
             return ActionStep.Waiting;
         }
         var reply = await CallAsync(ctx, action, runtime, config, input, ct);
@@ -50,7 +50,7 @@ internal sealed class AiAskRunner : IActionRunner
         }
         runtime.Round++;
         var text = LlmReplyParser.Text(reply.Json, "content");
-        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? ctx.Say("engine.followUp") : text.Trim());
+        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? ctx.EngineText("engine.followUp") : text.Trim());
         return ActionStep.Waiting;
     }
 
