@@ -87,7 +87,6 @@ public static class SessionsApi
     {
         var locale = http.Locale();
         return new ProblemIssue("locale", null, null, "constraint", Catalogue.Get(locale, "error.notALocale", ("field", "locale"), ("value", value)),
-            Catalogue.Get(locale, "validation.expected.languageTag"), value,
-            HeartRule.Localization.Locale.Suggest(value) is { } close ? Catalogue.Get(locale, "validation.didYouMean", ("name", close)) : Catalogue.Get(locale, "validation.useLanguageTag"));
+            Catalogue.Get(locale, "validation.expected.languageTag"), value, HeartRule.Localization.Locale.Correction(value).In(locale));
     }
 }

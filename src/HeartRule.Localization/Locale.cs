@@ -48,6 +48,11 @@ public static partial class Locale
     public static string? Suggest(string? tag) =>
         tag is not null && TryNormalize(tag.Replace('_', '-'), out var fixedTag) ? fixedTag : null;
 
+    /// <summary>What to tell someone whose tag is not one: the close tag they meant, else how tags are written.</summary>
+    public static LocalText Correction(string? tag) => Suggest(tag) is { } close
+        ? LocalText.Of("validation.didYouMean", ("name", close))
+        : LocalText.Of("validation.useLanguageTag");
+
     /// <summary>The tag, then each shorter prefix: <c>zh-Hans-CN</c>, <c>zh-Hans</c>, <c>zh</c>.</summary>
     public static IEnumerable<string> Chain(string tag)
     {

@@ -91,8 +91,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         if (language is null) return null;
         if (Locale.TryNormalize(language, out var tag)) return tag;
         issues.Error(meta.Child("language"), meta.Get("language"), IssueKinds.Constraint, issues.T("validation.languageTag", ("value", language)),
-            issues.T("validation.expected.languageTag"), language,
-            Locale.Suggest(language) is { } close ? issues.T("validation.didYouMean", ("name", close)) : issues.T("validation.useLanguageTag"));
+            issues.T("validation.expected.languageTag"), language, issues.T(Locale.Correction(language)));
         return null;
     }
 
