@@ -25,6 +25,7 @@ public static class Extensions
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddSingleton<BearerTokenValidator>();
+        builder.Services.AddSingleton<HandshakeJudge>();
         builder.Services.AddSingleton<DevTokenIssuer>();
         builder.Services.AddSingleton<ConnectionLimits>();
         builder.Services.AddSingleton<ConnectionRegistry>();

@@ -17,6 +17,8 @@ builder.AddGateway();
 var app = builder.Build();
 app.UseHeartRuleProblems();
 
+// Only for handshakes that reach HTTP (WebSocketFallback); the others never get this far.
+app.UseWebSockets();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 

@@ -57,7 +57,3 @@ public sealed class PersistenceClient(HttpClient http)
 
 /// <param name="Deleted">Deleted scripts still serve the sessions already running on them, but start no new ones.</param>
 public sealed record ScriptInfo(string ScriptId, string Kind, int Version, bool Deleted);
-
-public sealed record SessionSnapshot(
-    Guid SessionId, string UserId, string ScriptId, int ScriptVersion, string Status, string ExecutionStatus,
-    string StateJson, long Version, long LastSeq, int Turn, string? Locale = null);

@@ -34,5 +34,5 @@ public sealed record SessionRecord
     [System.Text.Json.Serialization.JsonIgnore]
     public TurnCompleted? PublishableLastTurn => LastTurn is null ? null : LastTurn with { StateJson = StateJson };
 
-    public const int RecentInputsKept = 200;
+    public const int RecentInputsKept = SessionSnapshot.RecentInputsKept;
 }

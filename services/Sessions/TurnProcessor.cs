@@ -198,6 +198,7 @@ public sealed class TurnProcessor(
             SessionId = snapshot.SessionId, UserId = snapshot.UserId, ScriptId = snapshot.ScriptId, ScriptVersion = snapshot.ScriptVersion,
             Status = snapshot.Status, ExecutionStatus = snapshot.ExecutionStatus, StateJson = snapshot.StateJson,
             Version = snapshot.Version, LastSeq = snapshot.LastSeq, Turn = snapshot.Turn, Locale = snapshot.Locale,
+            RecentInputs = [.. Enumerable.Reverse(snapshot.RecentInputs)],
             // The accept order of earlier inputs is not stored; this input is taken as the next one.
             LastInputSeq = Math.Max(0, input.InputSeq - 1),
         };

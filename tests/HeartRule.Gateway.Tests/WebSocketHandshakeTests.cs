@@ -49,7 +49,8 @@ public class WebSocketHandshakeTests
     private static WebSocketHandshake Middleware(Connection connection, TimeSpan? handshakeTimeout = null, GatewayMetrics? metrics = null) =>
         // Nothing here gets as far as the origin, the token, the limits or a socket.
         new(connection.HttpAsync, new GatewayOptions { HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10) },
-            null!, null!, null!, null!, null!, Options.Create(new KestrelServerOptions()), metrics ?? TestMetrics.Unobserved(),
+            new HandshakeJudge(null!, null!, null!, new GatewayOptions(), null!, NullLogger<HandshakeJudge>.Instance),
+            null!, null!, Options.Create(new KestrelServerOptions()), metrics ?? TestMetrics.Unobserved(),
             NullLogger<WebSocketHandshake>.Instance);
 
     [Theory]

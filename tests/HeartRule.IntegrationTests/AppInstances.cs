@@ -89,18 +89,22 @@ public sealed class AppInstances : IAsyncDisposable
     public async Task StopAsync(string resource, int replica = 0, string signal = "TERM")
     {
         var id = Instance(resource, replica).ResourceId;
-        using (var kill = Process.Start("kill", [$"-{signal}", ProcessId(resource, replica).ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SignalAsync(resource, replica, signal);
         await WaitUntilAsync(() => _latest[id].Snapshot.State?.Text is "Exited" or "Finished", TimeSpan.FromSeconds(30), $"{id} stopped");
+    }
+
+    /// <summary>Sends the replica's process a signal and nothing more (STOP freezes it, CONT thaws it).</summary>
+    public async Task SignalAsync(string resource, int replica, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", ProcessId(resource, replica).ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>
     /// The replica's own process. A project runs under <c>dotnet run</c>, which is the process Aspire holds: the
     /// service is its child, and <c>dotnet run</c> exits as the service does.
     /// </summary>
-    private int ProcessId(string resource, int replica)
+    public int ProcessId(string resource, int replica)
     {
         var instance = Instance(resource, replica);
         var pid = Convert.ToInt32(instance.Snapshot.Properties.Single(p => p.Name == PidProperty).Value, CultureInfo.InvariantCulture);
@@ -145,6 +149,23 @@ public sealed class AppInstances : IAsyncDisposable
             }
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{health} did not answer healthy.");
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Whether the replica's own <c>/health</c> answers healthy within <paramref name="timeout"/>: what a Kubernetes
+    /// probe asks of one pod. (Aspire's own check of a resource with replicas goes through its proxy, to any replica.)
+    /// </summary>
+    public async Task<bool> AnswersHealthAsync(string resource, int replica, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = timeout };
+        try
+        {
+            return (await http.GetAsync(new Uri(HttpAddress(resource, replica), "/health"))).IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
         }
     }
 

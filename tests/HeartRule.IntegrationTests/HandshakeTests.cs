@@ -103,12 +103,30 @@ public sealed class HandshakeTests(SystemFixture system)
         using var api = new HttpRequestMessage(HttpMethod.Get, "/api/scripts");
         api.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await system.TokenAsync("hs-http"));
         using (var scripts = await http.SendAsync(api)) Assert.Equal(HttpStatusCode.OK, scripts.StatusCode);
-        // /ws after other requests on a kept-alive connection is HTTP's, and told so.
-        using (var reused = await http.GetAsync("/ws"))
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, reused.StatusCode);
-            Assert.True(reused.Headers.ConnectionClose);
-        }
+        // /ws after other requests on a kept-alive connection is judged as on a connection of its own.
+        using (var reused = await http.GetAsync("/ws")) Assert.Equal(HttpStatusCode.UpgradeRequired, reused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_handshake_after_other_requests_on_a_kept_alive_connection_opens_a_socket_as_a_proxy_sends_it()
+    {
+        // As ingress-nginx does with upstream keep-alive: a page request, then the upgrade, on one connection.
+        var gateway = system.GatewayHttp();
+        await using var raw = await RawHttp.ConnectAsync(gateway);
+        await raw.SendAsync($"GET /favicon.svg HTTP/1.1\r\nHost: {gateway.Authority}\r\n\r\n");
+        var page = await raw.ReadHeadAsync();
+        Assert.StartsWith("HTTP/1.1 200 ", page);
+        await raw.ReadAsync(RawHttp.ContentLength(page));
+        await raw.SendAsync(RawHttp.UpgradeHead(gateway, await system.TokenAsync("hs-reused")));
+        var upgrade = await raw.ReadHeadAsync();
+        Assert.StartsWith("HTTP/1.1 101 ", upgrade);
+        Assert.Contains("Sec-WebSocket-Protocol: heartrule.v1", upgrade, StringComparison.OrdinalIgnoreCase);
+
+        using var socket = raw.AsWebSocket();
+        await socket.SendAsync(ProtocolJson.Serialize(new SessionStartFrame { RequestId = "s1", ScriptId = "intake" }), WebSocketMessageType.Text, true, default);
+        var buffer = new byte[64 * 1024];
+        var received = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.IsType<SessionStartedFrame>(ProtocolJson.Parse(buffer.AsSpan(0, received.Count)).Frame);
     }
 
     [Fact]

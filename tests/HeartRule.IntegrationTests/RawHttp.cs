@@ -24,6 +24,18 @@ public sealed class RawHttp : IAsyncDisposable
         $"Sec-WebSocket-Key: {Convert.ToBase64String(Guid.NewGuid().ToByteArray())}\r\nSec-WebSocket-Version: {version}\r\n" +
         $"Sec-WebSocket-Protocol: heartrule.v1\r\n{(token is null ? "" : $"Authorization: Bearer {token}\r\n")}{extraHeaders}\r\n";
 
+    /// <summary>The Content-Length of a response head.</summary>
+    public static int ContentLength(string head) =>
+        int.Parse(head.Split("\r\n").Single(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))["Content-Length:".Length..].Trim(),
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>After a 101: the client's side of the WebSocket on this connection.</summary>
+    public System.Net.WebSockets.WebSocket AsWebSocket()
+    {
+        if (_received.Length > 0) throw new InvalidOperationException("Bytes after the 101 were read as HTTP.");
+        return System.Net.WebSockets.WebSocket.CreateFromStream(_stream, new System.Net.WebSockets.WebSocketCreationOptions { IsServer = false, SubProtocol = "heartrule.v1" });
+    }
+
     /// <summary>One write: whatever is in it reaches the server together.</summary>
     public Task SendAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask();
 

@@ -1,5 +1,4 @@
 using HeartRule.Protocol;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace HeartRule.IntegrationTests;
@@ -13,19 +12,7 @@ public sealed class RedisLossTests(SystemFixture system)
     {
         await using var client = await system.ConnectAsync("redis-loss");
         var (sessionId, first) = await client.StartAsync("intake");
-        await using (var db = new NpgsqlConnection(await system.ConnectionStringAsync("heartrule")))
-        {
-            await db.OpenAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (true)
-            {
-                await using var cmd = new NpgsqlCommand("SELECT COUNT(*) FROM turns WHERE session_id = @id", db);
-                cmd.Parameters.AddWithValue("id", sessionId);
-                if (Convert.ToInt64(await cmd.ExecuteScalarAsync()) == 1) break;
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("The first turn was not stored.");
-                await Task.Delay(100);
-            }
-        }
+        await system.WaitUntilStoredAsync(sessionId, turns: 1);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync("redis"));
         Assert.True(await redis.GetDatabase().KeyDeleteAsync($"hr:session:{sessionId}"));
 
@@ -34,6 +21,27 @@ public sealed class RedisLossTests(SystemFixture system)
         Assert.Equal(["Nice to meet you, Alex. What brings you here today?"], second.AiTexts);
         Assert.Equal(first.Completed.Seq + 1, second.Messages[0].Seq);
         Assert.True(await redis.GetDatabase().KeyExistsAsync($"hr:session:{sessionId}"));
+    }
+
+    [Fact]
+    public async Task A_retry_of_a_processed_input_after_redis_lost_the_session_is_not_run_again()
+    {
+        await using var client = await system.ConnectAsync("redis-loss-retry");
+        var (sessionId, _) = await client.StartAsync("intake");
+        var answered = await client.SayAsync(sessionId, "Alex", clientMessageId: "alex-1");
+        await system.WaitUntilStoredAsync(sessionId, turns: 2);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync("redis"));
+        Assert.True(await redis.GetDatabase().KeyDeleteAsync($"hr:session:{sessionId}"));
+
+        // The client never saw its ack (say), and sends the same input again.
+        await client.SendAsync(new InputFrame { RequestId = "retry", SessionId = sessionId, ClientMessageId = "alex-1", Text = "Alex" });
+        await client.WaitForAsync<AckFrame>(a => a.RequestId == "retry");
+        var next = await client.SayAsync(sessionId, "I have been sleeping badly.");
+
+        // Known from the stored turns, the retry ran nothing: the next input is the next turn, right after the first answer.
+        Assert.Equal(answered.Completed.Seq + 1, next.Messages[0].Seq);
+        Assert.Equal(["I have been sleeping badly."], next.Messages.Where(m => m.Role == "user").Select(m => m.Content));
+        await system.WaitUntilStoredAsync(sessionId, turns: 3);
     }
 
     [Fact]

@@ -112,6 +112,24 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task<HeartRuleClient> ConnectAsync(string userId, int node = 0, bool silent = false, params string[] roles) =>
         await HeartRuleClient.ConnectAsync(GatewayWs(node), await TokenAsync(userId, node, roles), keepAlive: silent ? null : IdleTimeout / 4);
 
+    /// <summary>Waits until exactly <paramref name="turns"/> turns of the session are stored (turns are written in batches, a moment after they are delivered).</summary>
+    public async Task WaitUntilStoredAsync(Guid sessionId, int turns)
+    {
+        await using var db = new Npgsql.NpgsqlConnection(await ConnectionStringAsync("heartrule"));
+        await db.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM turns WHERE session_id = @id", db);
+            cmd.Parameters.AddWithValue("id", sessionId);
+            var stored = Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            if (stored > turns) throw new Xunit.Sdk.XunitException($"{stored} turns stored, {turns} expected");
+            if (stored == turns) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{turns} turns were not stored.");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>An HTTP client for the API through the gateway, signed in with the given roles.</summary>
     public async Task<HttpClient> ApiClientAsync(string userId, params string[] roles)
     {

@@ -293,6 +293,8 @@ public sealed class SessionsApiTests(Servers servers) : IAsyncLifetime
         Assert.Equal(2, snapshot.GetProperty("turn").GetInt32());
         Assert.Equal(3, snapshot.GetProperty("version").GetInt64());
         Assert.Equal(JsonValueKind.String, snapshot.GetProperty("stateJson").ValueKind);
+        // The inputs of the stored turns, newest first: Sessions recognises their retries after losing Redis.
+        Assert.Equal(JsonValueKind.Array, snapshot.GetProperty("recentInputs").ValueKind);
 
         var events = await JsonAsync(await services.GetAsync($"/internal/sessions/{id}/events?afterSeq=0"));
         var kinds = events.EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();

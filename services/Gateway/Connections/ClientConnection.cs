@@ -119,6 +119,17 @@ public sealed class ClientConnection
         }
     }
 
+    /// <summary>
+    /// Until everything queued so far has been written to the socket: a sender of many frames (a replay) waits for
+    /// this between batches, so that the send queue, bounded for slow readers, never overflows for a fast one.
+    /// </summary>
+    public Task WaitUntilSentAsync(CancellationToken ct)
+    {
+        Task sender;
+        lock (_outbox) sender = _sender;
+        return sender.WaitAsync(ct);
+    }
+
     /// <summary>Closes the socket after the frames already queued (the close frame goes last).</summary>
     public void RequestClose(WebSocketCloseStatus status, string reason)
     {

@@ -56,7 +56,7 @@ public sealed class FrameDispatcher(
         var subscription = await subscriptions.AddAsync(connection, sessionId, frame.Debug ?? false, lastSeq: 0);
         await subscription.OpenAsync(
             () => connection.Send(new SessionStartedFrame { RequestId = frame.RequestId, SessionId = sessionId }),
-            () => Task.FromResult<IReadOnlyList<RoutedFrame>>([]), log, connection.Closed);
+            AsyncEnumerable.Empty<IReadOnlyList<RoutedFrame>>(), log, connection.Closed);
         if (!await TrySendAsync(connection, sessionId, frame.RequestId, new StartSession
         {
             SessionId = sessionId, UserId = connection.UserId, ScriptId = frame.ScriptId, ScriptVersion = frame.Version,
@@ -78,7 +78,7 @@ public sealed class FrameDispatcher(
         // Live events that arrive during the replay wait behind it; what both carry is sent once.
         await subscription.OpenAsync(
             () => connection.Send(new SessionAttachedFrame { RequestId = frame.RequestId, SessionId = frame.SessionId }),
-            () => log.ReadAsync(frame.SessionId, lastSeq, null, connection.Closed), log, connection.Closed);
+            log.ReadPagesAsync(frame.SessionId, lastSeq, null, options.SendQueueCapacity / 2, connection.Closed), log, connection.Closed);
     }
 
     private async Task InputAsync(ClientConnection connection, InputFrame frame)

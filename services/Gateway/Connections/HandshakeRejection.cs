@@ -22,6 +22,10 @@ public sealed record HandshakeRejection(string Reason, int Status, string Code, 
         new("not_an_upgrade", StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed,
             LocalText.Of("error.handshake.notAnUpgrade", ("protocol", ProtocolJson.SubProtocol)));
 
+    public static readonly HandshakeRejection NotHttp11 =
+        new("not_http11", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed,
+            LocalText.Of("error.handshake.notHttp11"));
+
     public static readonly HandshakeRejection UnsupportedVersion =
         new("unsupported_version", StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed, LocalText.Of("error.handshake.version"),
             "Sec-WebSocket-Version: 13\r\n");

@@ -52,6 +52,26 @@ public sealed class HandshakeRequest
         return request.Host is null ? null : request; // HTTP/1.1 requires Host
     }
 
+    /// <summary>The same, from a request HTTP has parsed (a handshake that was not the first request on its connection).</summary>
+    public static HandshakeRequest From(HttpRequest http)
+    {
+        static string? Header(HttpRequest http, string name) => http.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
+        return new HandshakeRequest
+        {
+            Target = $"{http.Path}{http.QueryString}",
+            _host = http.Host.HasValue ? http.Host.Value : null,
+            _upgrade = Header(http, "Upgrade"),
+            _connection = Header(http, "Connection"),
+            _key = Header(http, "Sec-WebSocket-Key"),
+            _version = Header(http, "Sec-WebSocket-Version"),
+            _protocols = Header(http, "Sec-WebSocket-Protocol"),
+            _origin = Header(http, "Origin"),
+            _authorization = Header(http, "Authorization"),
+            _traceParent = Header(http, "traceparent"),
+            _acceptLanguage = Header(http, "Accept-Language"),
+        };
+    }
+
     private bool TryAddHeader(ReadOnlySpan<byte> line)
     {
         var colon = line.IndexOf((byte)':');

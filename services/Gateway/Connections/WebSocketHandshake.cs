@@ -20,10 +20,8 @@ namespace HeartRule.Gateway.Connections;
 public sealed class WebSocketHandshake(
     ConnectionDelegate next,
     GatewayOptions options,
-    OriginPolicy origins,
-    BearerTokenValidator tokens,
+    HandshakeJudge judge,
     ConnectionLimits limits,
-    IHostApplicationLifetime lifetime,
     WebSocketEndpoint endpoint,
     IOptions<KestrelServerOptions> kestrel,
     GatewayMetrics metrics,
@@ -119,7 +117,7 @@ public sealed class WebSocketHandshake(
         var locale = request?.Locale() ?? Catalogue.DefaultLocale;
         // For the handshake only: an activity kept for the socket's life would cost every socket its memory.
         using var activity = StartActivity(request?.TraceParent);
-        var (rejection, user) = request is null ? (HandshakeRejection.Malformed, null) : await JudgeAsync(request, ct);
+        var (rejection, user) = request is null ? (HandshakeRejection.Malformed, null) : await judge.JudgeAsync(request, ct);
         activity?.SetTag(GatewayMetrics.StatusTag, rejection?.Status ?? StatusCodes.Status101SwitchingProtocols);
         if (rejection is not null) activity?.SetTag(GatewayMetrics.ReasonTag, rejection.Reason);
         if (rejection is not null)
@@ -145,34 +143,6 @@ public sealed class WebSocketHandshake(
             KeepAliveInterval = options.KeepAliveInterval,
         });
         return (Outcome.Accepted, socket, user, locale);
-    }
-
-    /// <summary>In the documented order; the origin before the token, so a foreign page gets 403 whatever token it holds.</summary>
-    private async Task<(HandshakeRejection?, TokenUser?)> JudgeAsync(HandshakeRequest request, CancellationToken ct)
-    {
-        if (request.Check() is { } invalid) return (invalid, null);
-        if (!origins.IsAllowed(request.Origin, request.Host!)) return (HandshakeRejection.ForeignOrigin, null);
-        if (request.AccessToken() is not { } token) return (HandshakeRejection.Unauthorized(null), null);
-        TokenUser? user;
-        Exception? failure;
-        try
-        {
-            (user, failure) = await tokens.ValidateUserAsync(token, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // E.g. the identity provider's keys could not be fetched: what the HTTP pipeline answered with 500.
-            logger.LogError(ex, "Validating a WebSocket handshake's token failed");
-            return (HandshakeRejection.TokenCheckFailed, null);
-        }
-        if (user is null)
-        {
-            logger.LogDebug("WebSocket handshake token refused: {Failure}", failure?.GetType().Name);
-            return (HandshakeRejection.Unauthorized(failure), null);
-        }
-        if (lifetime.ApplicationStopping.IsCancellationRequested) return (HandshakeRejection.ShuttingDown, null);
-        if (!limits.TryOpen(user.UserId)) return (HandshakeRejection.TooManyConnections(options.MaxConnectionsPerUser), null);
-        return (null, user);
     }
 
     private static Activity? StartActivity(string? traceParent)

@@ -23,13 +23,20 @@ public sealed class Subscription(ClientConnection connection, Guid sessionId, bo
     public bool Debug { get; } = debug;
     public long LastSeq { get; private set; } = lastSeq;
 
-    /// <summary>Sends <paramref name="opening"/> (session.started or session.attached), then what the socket missed, then opens the gate to live events.</summary>
-    public async Task OpenAsync(Action opening, Func<Task<IReadOnlyList<RoutedFrame>>> missed, EventLog log, CancellationToken ct)
+    /// <summary>
+    /// Sends <paramref name="opening"/> (session.started or session.attached), then what the socket missed, a page at a
+    /// time (each once the one before has been written: the send queue is bounded), then opens the gate to live events.
+    /// </summary>
+    public async Task OpenAsync(Action opening, IAsyncEnumerable<IReadOnlyList<RoutedFrame>> missed, EventLog log, CancellationToken ct)
     {
         try
         {
             opening();
-            await DeliverLockedAsync(await missed(), log, ct);
+            await foreach (var page in missed.WithCancellation(ct))
+            {
+                await Connection.WaitUntilSentAsync(ct);
+                await DeliverLockedAsync(page, log, ct);
+            }
         }
         finally
         {

@@ -7,19 +7,17 @@ namespace HeartRule.Gateway.Routing;
 /// <summary>Reads the stored transcript from the Persistence service and shapes it into frames.</summary>
 public sealed class TranscriptClient(HttpClient http)
 {
-    public async Task<IReadOnlyList<RoutedFrame>> ReadAsync(Guid sessionId, long afterSeq, long? upToSeq, CancellationToken ct)
+    /// <summary>Events with afterSeq &lt; seq ≤ upToSeq (or all that follow), in order, a page of at most <paramref name="pageSize"/> at a time.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<RoutedFrame>> ReadPagesAsync(Guid sessionId, long afterSeq, long? upToSeq, int pageSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var frames = new List<RoutedFrame>();
         while (true)
         {
-            var page = await http.GetFromJsonAsync<List<StoredEvent>>($"/internal/sessions/{sessionId}/events?afterSeq={afterSeq}&limit=500", ct) ?? [];
-            foreach (var e in page)
-            {
-                if (upToSeq is { } max && e.Seq > max) return frames;
-                frames.Add(FrameFactory.FromStored(sessionId, e));
-                afterSeq = e.Seq;
-            }
-            if (page.Count < 500) return frames;
+            var page = await http.GetFromJsonAsync<List<StoredEvent>>($"/internal/sessions/{sessionId}/events?afterSeq={afterSeq}&limit={pageSize}", ct) ?? [];
+            var frames = page.Where(e => upToSeq is not { } max || e.Seq <= max).Select(e => FrameFactory.FromStored(sessionId, e)).ToList();
+            if (frames.Count > 0) yield return frames;
+            if (page.Count < pageSize || frames.Count < page.Count) yield break;
+            afterSeq = page[^1].Seq;
         }
     }
 

@@ -15,12 +15,17 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     public async Task<SessionSnapshot?> GetSnapshotAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<SessionSnapshot>(new CommandDefinition("""
+        var snapshot = await connection.QuerySingleOrDefaultAsync<SessionSnapshot>(new CommandDefinition("""
             SELECT s.id AS SessionId, s.user_id AS UserId, s.script_id AS ScriptId, s.script_version AS ScriptVersion,
                    s.status AS Status, s.execution_status AS ExecutionStatus, s.state::text AS StateJson, s.version AS Version,
                    s.last_seq AS LastSeq, (SELECT COALESCE(MAX(turn), 0) FROM turns t WHERE t.session_id = s.id) AS Turn, s.locale AS Locale
             FROM sessions s WHERE s.id = @id
             """, new { id }, cancellationToken: ct));
+        if (snapshot is null) return null;
+        var inputs = await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT client_message_id FROM turns WHERE session_id = @id AND client_message_id IS NOT NULL ORDER BY turn DESC LIMIT @kept
+            """, new { id, kept = SessionSnapshot.RecentInputsKept }, cancellationToken: ct));
+        return snapshot with { RecentInputs = [.. inputs] };
     }
 
     /// <summary>Messages and turn summaries after a sequence number, in order: the transcript a resuming client missed.</summary>
