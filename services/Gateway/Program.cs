@@ -1,6 +1,7 @@
 using HeartRule.Gateway;
 using HeartRule.Gateway.Auth;
 using HeartRule.Gateway.Connections;
+using HeartRule.Gateway.Pages;
 using HeartRule.Gateway.Routing;
 using HeartRule.Infrastructure;
 
@@ -22,6 +23,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 
 app.MapDefaultEndpoints();
+app.MapPageTexts();
 if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
 app.MapWebSocketFallback();
 app.MapReverseProxy();

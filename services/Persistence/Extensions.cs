@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using HeartRule.Persistence.Api;
 using HeartRule.Persistence.Audit;
 using HeartRule.Persistence.Database;
@@ -82,7 +83,7 @@ public static class Extensions
 
         builder.AddHeartRuleAuthentication();
         builder.Services.AddHeartRuleProblems(o => o.ExceptionMappers.Add(ex =>
-            DatabaseErrors.IsTransient(ex) ? (ErrorCodes.ServiceUnavailable, "The database is not reachable right now.") : null));
+            DatabaseErrors.IsTransient(ex) ? (ErrorCodes.ServiceUnavailable, LocalText.Of("error.databaseUnreachable")) : null));
         builder.AddApiRateLimiting();
         builder.Services.AddApiDocs();
         return builder;

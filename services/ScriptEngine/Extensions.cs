@@ -38,7 +38,7 @@ public sealed class EngineSettings
 {
     /// <summary>Forward the LLM's tokens to the client as message.delta frames while a reply is generated.</summary>
     public bool StreamDeltas { get; set; } = true;
-    /// <summary>A folder of prompt templates that override the built-in ones (per file).</summary>
+    /// <summary>A folder of prompt templates that override the built-in ones, per file: <c>&lt;dir&gt;/&lt;scheme&gt;/&lt;locale&gt;/&lt;name&gt;.md</c>.</summary>
     public string? TemplatesDirectory { get; set; }
     /// <summary>Ask the model for a JSON response format; turn off for OpenAI-compatible servers that reject it.</summary>
     public bool RequestJsonResponse { get; set; } = true;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HeartRule.Contracts;
 using HeartRule.Engine;
+using HeartRule.Localization;
 using MassTransit;
 using Microsoft.Extensions.AI;
 
@@ -19,7 +20,13 @@ public sealed class TurnRunner(
     {
         using var scope = logger.BeginScope("sessionId:{sessionId}", request.SessionId);
         var script = await catalog.GetAsync(request.ScriptId, request.ScriptVersion, ct);
-        if (script is null) return TurnExecuted.Failed(new ErrorInfo(ErrorCodes.ScriptNotFound, $"Script {request.ScriptId} v{request.ScriptVersion} does not exist.", false));
+        if (script is null)
+        {
+            // Said in the session's language: the turn's error is part of its transcript.
+            var locale = request.Locale ?? (request.StateJson is null ? null : EngineState.FromJson(request.StateJson).Locale);
+            return TurnExecuted.Failed(new ErrorInfo(ErrorCodes.ScriptNotFound,
+                Catalogue.Get(locale, "error.scriptVersionMissing", ("script", request.ScriptId), ("version", request.ScriptVersion)), false));
+        }
 
         // Transient: a lost piece costs a moment of preview, never a message (the final message is the durable one).
         var streamer = new DeltaStreamer(request.SessionId, delta => publisher.Publish(delta, context => context.Durable = false, ct), time);
@@ -34,7 +41,7 @@ public sealed class TurnRunner(
         if (request.StateJson is null)
         {
             var initial = request.InitialVariables?.ToDictionary(kv => kv.Key, kv => JsonNode.Parse(kv.Value.GetRawText()));
-            result = await executor.StartAsync(script, initial, ct);
+            result = await executor.StartAsync(script, initial, request.Locale, ct);
         }
         else
         {
@@ -60,8 +67,10 @@ public sealed class TurnRunner(
         Variables = r.State.VariablesByScope().ToDictionary(
             s => s.Key,
             s => (IReadOnlyDictionary<string, JsonElement>)s.Value.ToDictionary(v => v.Key, v => ToElement(v.Value) ?? default)),
-        LlmCalls = r.LlmCalls.Select(c => new LlmCall(c.ActionId, c.Purpose, c.Model, omitLlmText ? null : c.Prompt, omitLlmText ? null : c.Response, c.PromptTokens, c.CompletionTokens, c.LatencyMs, c.FinishReason)).ToList(),
+        LlmCalls = r.LlmCalls.Select(c => new LlmCall(c.ActionId, c.Purpose, c.Model, omitLlmText ? null : c.Prompt, omitLlmText ? null : c.Response,
+            c.PromptTokens, c.CompletionTokens, c.LatencyMs, c.FinishReason, c.Template)).ToList(),
         Error = r.Error is null ? null : new ErrorInfo(r.Error.Code, r.Error.Message, r.Error.Retryable),
+        Locale = r.State.Locale,
     };
 
     public static string ToWire(ExecutionStatus status) => status switch

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using HeartRule.Contracts;
+using HeartRule.Localization;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -18,9 +19,10 @@ public sealed class EngineClient(HttpClient http, ILogger<EngineClient> logger)
 
     /// <summary>
     /// The turn's result. When no engine answers — after the retries of the client's resilience pipeline
-    /// (<see cref="Extensions"/>) — a turn that failed with a retryable error and left the state as it was.
+    /// (<see cref="Extensions"/>) — a turn that failed with a retryable error and left the state as it was, its
+    /// message in <paramref name="locale"/> (the session's).
     /// </summary>
-    public async Task<TurnExecuted> ExecuteAsync(ExecuteTurn request, CancellationToken ct)
+    public async Task<TurnExecuted> ExecuteAsync(ExecuteTurn request, string? locale, CancellationToken ct)
     {
         try
         {
@@ -32,10 +34,10 @@ public sealed class EngineClient(HttpClient http, ILogger<EngineClient> logger)
         catch (Exception ex) when (ex is TimeoutRejectedException or HttpRequestException or BrokenCircuitException && !ct.IsCancellationRequested)
         {
             logger.LogWarning(ex, "The script engine did not run a turn of session {SessionId}", request.SessionId);
-            var (code, message) = ex is TimeoutRejectedException
-                ? (ErrorCodes.LlmTimeout, "The script engine did not answer in time.")
-                : (ErrorCodes.ServiceUnavailable, "The script engine could not be reached.");
-            return TurnExecuted.Failed(new ErrorInfo(code, message, true), request.StateJson);
+            var (code, key) = ex is TimeoutRejectedException
+                ? (ErrorCodes.LlmTimeout, "error.engineTimeout")
+                : (ErrorCodes.ServiceUnavailable, "error.engineUnreachable");
+            return TurnExecuted.Failed(new ErrorInfo(code, Catalogue.Get(locale, key), true), request.StateJson);
         }
     }
 }

@@ -23,6 +23,8 @@ public sealed record SessionRecord
     public required int Turn { get; init; }
     /// <summary>Started by a socket that debugs: every turn records the LLM's prompts and replies.</summary>
     public bool Debug { get; init; }
+    /// <summary>The session's language (BCP 47), as the engine settled it at the start; null for a session from before locales.</summary>
+    public string? Locale { get; init; }
     /// <summary>The most recent clientMessageIds, newest last: a retried input is recognised and not run twice.</summary>
     public IReadOnlyList<string> RecentInputs { get; init; } = [];
     /// <summary>Kept without its engine state, which is always <see cref="StateJson"/>: see <see cref="PublishableLastTurn"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 
 namespace HeartRule.Sessions;
 
@@ -27,19 +28,20 @@ public static class SessionsApi
     {
         var userId = http.User.GetUserId()!;
         var owner = await owners.GetAsync(id) ?? (await persistence.GetSessionAsync(id, ct))?.UserId;
-        if (owner is null) return Problems.Result(http, ErrorCodes.SessionNotFound, $"There is no session {id}.", sessionId: id);
-        if (owner != userId) return Problems.Result(http, ErrorCodes.Forbidden, "The session belongs to another user.", sessionId: id);
+        if (owner is null) return Problems.Result(http, ErrorCodes.SessionNotFound, LocalText.Of("error.noSession", ("session", id)), sessionId: id);
+        if (owner != userId) return Problems.Result(http, ErrorCodes.Forbidden, LocalText.Of("error.otherUsersSession"), sessionId: id);
 
         await processor.MarkDeletedAsync(id);
         for (var attempt = 0; !await persistence.DeleteSessionAsync(id, roles.CallerOf(http.User)!, ct); attempt++)
         {
-            if (attempt == 50) return Problems.Result(http, ErrorCodes.SessionNotFound, $"Session {id} is not stored yet; try again.", sessionId: id);
+            if (attempt == 50) return Problems.Result(http, ErrorCodes.SessionNotFound, LocalText.Of("error.sessionNotStoredYet", ("session", id)), sessionId: id);
             await Task.Delay(100, ct);
         }
         return Results.NoContent();
     }
 
-    public sealed record CreateSessionRequest(string? ScriptId, int? Version, Dictionary<string, JsonElement>? InitialVariables);
+    /// <param name="Locale">The session's language (a BCP 47 tag); by default the script's <c>metadata.language</c>, else English.</param>
+    public sealed record CreateSessionRequest(string? ScriptId, int? Version, Dictionary<string, JsonElement>? InitialVariables, string? Locale = null);
 
     private static async Task<IResult> CreateAsync(
         CreateSessionRequest request, HttpContext http, TurnProcessor processor, SessionOwners owners, RoleReader roles, PersistenceClient persistence,
@@ -47,25 +49,30 @@ public static class SessionsApi
     {
         var userId = http.User.GetUserId()!;
         if (string.IsNullOrWhiteSpace(request.ScriptId))
-            return Problems.Result(http, ErrorCodes.ValidationFailed, "\"scriptId\" is required.");
+            return Problems.Result(http, ErrorCodes.ValidationFailed, LocalText.Of("error.fieldRequired", ("field", "scriptId")));
+        string? locale = null;
+        if (request.Locale is not null && !HeartRule.Localization.Locale.TryNormalize(request.Locale, out locale))
+            return Problems.Result(http, ErrorCodes.ValidationFailed, LocalText.Of("error.notALocale", ("field", "locale"), ("value", request.Locale)),
+                errors: [LocaleIssue(http, request.Locale)]);
         var sessionId = Guid.NewGuid();
         await owners.RecordAsync(sessionId, userId);
         var command = new StartSession
         {
             SessionId = sessionId, UserId = userId, ScriptId = request.ScriptId, ScriptVersion = request.Version,
             InitialVariables = request.InitialVariables, RequestedAt = time.GetUtcNow(),
-            Roles = [.. roles.CallerOf(http.User)!.Roles],
+            Roles = [.. roles.CallerOf(http.User)!.Roles], Locale = locale, ClientLocale = http.Locale(),
         };
         var outcome = await processor.StartAsync(command, ct);
         await SessionCreationAudit.RecordAsync(persistence, outcome, command.Roles, logger, ct);
         if (outcome.Turn is not { } turn)
-            return Problems.Result(http, outcome.Error!.Code, outcome.Error.Message, request.ScriptId, sessionId);
+            return Problems.Result(http, outcome.Error!, request.ScriptId, sessionId);
 
         return Results.Created($"/api/sessions/{sessionId}", new
         {
             sessionId,
             scriptId = turn.ScriptId,
             scriptVersion = turn.ScriptVersion,
+            locale = turn.Locale,
             status = turn.SessionStatus,
             executionStatus = turn.Summary.ExecutionStatus,
             position = turn.Summary.Position,
@@ -74,5 +81,12 @@ public static class SessionsApi
             messages = turn.Messages.Select(m => new { m.Seq, m.MessageId, m.Role, m.Content, m.ActionId, m.Metadata, m.Timestamp }),
             error = turn.Summary.Error,
         });
+    }
+
+    private static ProblemIssue LocaleIssue(HttpContext http, string value)
+    {
+        var locale = http.Locale();
+        return new ProblemIssue("locale", null, null, "constraint", Catalogue.Get(locale, "error.notALocale", ("field", "locale"), ("value", value)),
+            Catalogue.Get(locale, "validation.expected.languageTag"), value, HeartRule.Localization.Locale.Correction(value).In(locale));
     }
 }

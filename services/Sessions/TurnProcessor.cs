@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using MassTransit;
 
 namespace HeartRule.Sessions;
@@ -34,19 +35,22 @@ public sealed class TurnProcessor(
         var script = await persistence.GetStartableScriptAsync(command, ct);
         if (script is null || script.Kind != "session" || script.Deleted)
         {
+            var why = script is not null && !script.Deleted ? LocalText.Of("error.notASessionScript", ("script", command.ScriptId))
+                : command.ScriptVersion is { } v ? LocalText.Of("error.scriptHasNoVersion", ("script", command.ScriptId), ("version", v))
+                : LocalText.Of("error.noScript", ("script", command.ScriptId));
             return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, ErrorCodes.ScriptNotFound,
-                script is null || script.Deleted ? $"There is no script \"{command.ScriptId}\"{(command.ScriptVersion is { } v ? $" version {v}" : "")}." : $"\"{command.ScriptId}\" is a technique, not a session script.",
-                command.RequestedAt, ct));
+                why.In(command.ClientLocale), command.RequestedAt, ct));
         }
 
-        var executed = await ExecuteAsync(new ExecuteTurn
+        // A start the engine cannot run is refused, in the asker's words.
+        var executed = await engine.ExecuteAsync(new ExecuteTurn
         {
             SessionId = command.SessionId, ScriptId = script.ScriptId, ScriptVersion = script.Version,
-            InitialVariables = command.InitialVariables, OmitLlmText = !command.Debug,
-        }, ct);
+            InitialVariables = command.InitialVariables, OmitLlmText = !command.Debug, Locale = command.Locale,
+        }, command.ClientLocale, ct);
         if (executed.StateJson is null)
         {
-            var error = executed.Error ?? new ErrorInfo(ErrorCodes.InternalError, "The script engine returned no state.", true);
+            var error = executed.Error ?? new ErrorInfo(ErrorCodes.InternalError, Catalogue.Get(command.ClientLocale, "error.engineNoState"), true);
             return new StartOutcome(null, await RejectAsync(command.SessionId, command.UserId, null, command.RequestId, error.Code, error.Message, command.RequestedAt, ct));
         }
 
@@ -54,7 +58,7 @@ public sealed class TurnProcessor(
         {
             SessionId = command.SessionId, UserId = command.UserId, ScriptId = script.ScriptId, ScriptVersion = script.Version,
             Status = "active", ExecutionStatus = "running", StateJson = executed.StateJson, Version = 0, LastSeq = 0, Turn = -1,
-            Debug = command.Debug,
+            Debug = command.Debug, Locale = executed.Locale ?? command.Locale,
         };
         return new StartOutcome(await CommitAsync(record, null, command.RequestId, null, executed, command.RequestedAt, ct), null);
     }
@@ -74,7 +78,8 @@ public sealed class TurnProcessor(
             // The gateway records the owner before it sends the start: an owner without a session means the start is still running.
             if (await owners.GetAsync(input.SessionId) is not null && attempt < OrderingAttempts)
                 throw new InputTooEarlyException($"Session {input.SessionId} is still starting.");
-            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionNotFound, "The session does not exist.", input.ReceivedAt, ct, input.ReplyTo);
+            await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, ErrorCodes.SessionNotFound,
+                Catalogue.Get(input.ClientLocale, "error.noSession", ("session", input.SessionId)), input.ReceivedAt, ct, input.ReplyTo);
             return;
         }
         if (input.InputSeq > record.LastInputSeq + 1 && attempt < OrderingAttempts)
@@ -85,19 +90,20 @@ public sealed class TurnProcessor(
 
         var refusal = record switch
         {
-            _ when record.UserId != input.UserId => (ErrorCodes.Forbidden, "The session belongs to another user."),
-            { Status: "deleted" } => (ErrorCodes.SessionNotFound, "The session was deleted."),
+            _ when record.UserId != input.UserId => (ErrorCodes.Forbidden, "error.otherUsersSession"),
+            { Status: "deleted" } => (ErrorCodes.SessionNotFound, "error.sessionDeleted"),
             _ when record.RecentInputs.Contains(input.ClientMessageId) => ("", ""),
-            { ExecutionStatus: "completed" } or { Status: not "active" } => (ErrorCodes.SessionCompleted, "The session has ended."),
+            { ExecutionStatus: "completed" } or { Status: not "active" } => (ErrorCodes.SessionCompleted, "error.sessionEnded"),
             _ => ((string, string)?)null,
         };
-        if (refusal is var (code, message))
+        if (refusal is var (code, key))
         {
             // Handled without a turn, but handled: the inputs queued behind it must not wait for it.
             await AdvanceInputSeqAsync(record, input);
             if (code.Length > 0)
             {
-                await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, code, message, input.ReceivedAt, ct, input.ReplyTo);
+                await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, code,
+                    Catalogue.Get(input.ClientLocale, key), input.ReceivedAt, ct, input.ReplyTo);
             }
             else
             {
@@ -109,11 +115,11 @@ public sealed class TurnProcessor(
             return;
         }
 
-        var executed = await ExecuteAsync(new ExecuteTurn
+        var executed = await engine.ExecuteAsync(new ExecuteTurn
         {
             SessionId = record.SessionId, ScriptId = record.ScriptId, ScriptVersion = record.ScriptVersion,
             StateJson = record.StateJson, UserInput = input.Text, OmitLlmText = !(record.Debug || await debugged),
-        }, ct);
+        }, record.Locale, ct);
         await CommitAsync(record, input, input.RequestId, input.Text, executed, input.ReceivedAt, ct);
     }
 
@@ -123,8 +129,6 @@ public sealed class TurnProcessor(
         if (!await store.TrySaveAsync(record with { LastInputSeq = input.InputSeq, Version = record.Version + 1 }, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while input {input.InputSeq} was refused.");
     }
-
-    private Task<TurnExecuted> ExecuteAsync(ExecuteTurn request, CancellationToken ct) => engine.ExecuteAsync(request, ct);
 
     private async Task<TurnCompleted> CommitAsync(
         SessionRecord record, SubmitInput? input, string? requestId, string? userText, TurnExecuted executed, DateTimeOffset acceptedAt, CancellationToken ct)
@@ -158,6 +162,7 @@ public sealed class TurnProcessor(
             StateJson = executed.StateJson ?? record.StateJson,
             StateVersion = record.Version + 1,
             CompletedAt = now,
+            Locale = record.Locale,
         };
         var recent = input is null ? record.RecentInputs : record.RecentInputs.Append(input.ClientMessageId).TakeLast(SessionRecord.RecentInputsKept).ToList();
         var next = record with
@@ -192,7 +197,7 @@ public sealed class TurnProcessor(
         {
             SessionId = snapshot.SessionId, UserId = snapshot.UserId, ScriptId = snapshot.ScriptId, ScriptVersion = snapshot.ScriptVersion,
             Status = snapshot.Status, ExecutionStatus = snapshot.ExecutionStatus, StateJson = snapshot.StateJson,
-            Version = snapshot.Version, LastSeq = snapshot.LastSeq, Turn = snapshot.Turn,
+            Version = snapshot.Version, LastSeq = snapshot.LastSeq, Turn = snapshot.Turn, Locale = snapshot.Locale,
             RecentInputs = [.. Enumerable.Reverse(snapshot.RecentInputs)],
             // The accept order of earlier inputs is not stored; this input is taken as the next one.
             LastInputSeq = Math.Max(0, input.InputSeq - 1),

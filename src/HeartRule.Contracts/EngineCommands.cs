@@ -18,6 +18,8 @@ public sealed record ExecuteTurn
     /// repeat what the client said and were most of a turn's bytes on every hop after this one.
     /// </summary>
     public bool OmitLlmText { get; init; }
+    /// <summary>The first turn's: the session's locale (null: the script's language, else English). Later turns read it from the state.</summary>
+    public string? Locale { get; init; }
 }
 
 /// <summary>ScriptEngine → Sessions: what one turn produced.</summary>
@@ -32,6 +34,8 @@ public sealed record TurnExecuted
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> Variables { get; init; }
     public required IReadOnlyList<LlmCall> LlmCalls { get; init; }
     public ErrorInfo? Error { get; init; }
+    /// <summary>The session's locale, as the engine settled it (null from an engine older than locales, or a turn that did not run).</summary>
+    public string? Locale { get; init; }
 
     /// <summary>A turn that did not run: no messages, no changes, and the state it was given (null: none).</summary>
     public static TurnExecuted Failed(ErrorInfo error, string? stateJson = null) => new()

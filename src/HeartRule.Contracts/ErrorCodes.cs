@@ -2,7 +2,7 @@ namespace HeartRule.Contracts;
 
 /// <summary>
 /// The one list of HeartRule's error codes. HTTP problem details, WebSocket error frames and bus messages
-/// all take their code, type, status and recovery advice from here.
+/// all take their code, type, status and whether to retry from here.
 /// </summary>
 public static class ErrorCodes
 {
@@ -29,24 +29,24 @@ public static class ErrorCodes
 
     public static readonly IReadOnlyDictionary<string, ErrorDescriptor> All = new ErrorDescriptor[]
     {
-        new(ScriptNotFound, ErrorType.Configuration, 404, false, "Check the script id, or list the scripts to pick an existing one."),
-        new(ScriptParseError, ErrorType.Syntax, 400, false, "Fix the YAML at the reported line and column, then upload again."),
-        new(ScriptValidationError, ErrorType.Configuration, 400, false, "Fix every listed problem (each has a path and a suggestion), then upload again."),
-        new(SessionNotFound, ErrorType.Session, 404, false, "Start a new session, or check the session id."),
-        new(SessionCompleted, ErrorType.Session, 409, false, "The script has ended; start a new session to talk again."),
-        new(Forbidden, ErrorType.Security, 403, false, "Use a session or script the signed-in user may use, or sign in with a role that allows this (docs/security.md)."),
-        new(Unauthorized, ErrorType.Security, 401, false, "Sign in again to get a valid access token."),
-        new(ValidationFailed, ErrorType.Configuration, 400, false, "Correct the request as the message says and send it again."),
-        new(LlmUnavailable, ErrorType.Runtime, 503, true, "The language model could not be reached; retry in a moment."),
-        new(LlmTimeout, ErrorType.Runtime, 504, true, "The language model took too long; retry the same input."),
-        new(ActionExecutionError, ErrorType.Runtime, 500, true, "Retry the input; if it persists, check the script action named in the context."),
-        new(RateLimited, ErrorType.Security, 429, true, "Slow down and retry after a short pause."),
-        new(InternalError, ErrorType.System, 500, true, "Retry; if it persists, report the trace id."),
-        new(NotFound, ErrorType.Configuration, 404, false, "Check the path and method against the API document at /api/openapi.json."),
-        new(ServiceUnavailable, ErrorType.System, 503, true, "A service HeartRule depends on is restarting; retry in a few seconds."),
-        new(InvalidFrame, ErrorType.Syntax, 400, false, "Send one JSON object per text frame with the fields the protocol lists for its type."),
-        new(UnknownType, ErrorType.Syntax, 400, false, "Use one of the frame types in docs/protocol.md."),
-        new(PayloadTooLarge, ErrorType.Syntax, 413, false, "Send a smaller payload."),
+        new(ScriptNotFound, ErrorType.Configuration, 404, false),
+        new(ScriptParseError, ErrorType.Syntax, 400, false),
+        new(ScriptValidationError, ErrorType.Configuration, 400, false),
+        new(SessionNotFound, ErrorType.Session, 404, false),
+        new(SessionCompleted, ErrorType.Session, 409, false),
+        new(Forbidden, ErrorType.Security, 403, false),
+        new(Unauthorized, ErrorType.Security, 401, false),
+        new(ValidationFailed, ErrorType.Configuration, 400, false),
+        new(LlmUnavailable, ErrorType.Runtime, 503, true),
+        new(LlmTimeout, ErrorType.Runtime, 504, true),
+        new(ActionExecutionError, ErrorType.Runtime, 500, true),
+        new(RateLimited, ErrorType.Security, 429, true),
+        new(InternalError, ErrorType.System, 500, true),
+        new(NotFound, ErrorType.Configuration, 404, false),
+        new(ServiceUnavailable, ErrorType.System, 503, true),
+        new(InvalidFrame, ErrorType.Syntax, 400, false),
+        new(UnknownType, ErrorType.Syntax, 400, false),
+        new(PayloadTooLarge, ErrorType.Syntax, 413, false),
     }.ToDictionary(d => d.Code);
 
     public static ErrorDescriptor Describe(string code) => All.TryGetValue(code, out var d) ? d : All[InternalError];
@@ -54,4 +54,5 @@ public static class ErrorCodes
 
 public enum ErrorType { Syntax, Configuration, Runtime, Session, Security, System }
 
-public sealed record ErrorDescriptor(string Code, ErrorType Type, int HttpStatus, bool CanRetry, string Suggestion);
+/// <summary>A code's fixed traits. Its title and what to do about it are words, in each language's catalogue (<c>code.&lt;CODE&gt;.title</c>, <c>.suggestion</c>).</summary>
+public sealed record ErrorDescriptor(string Code, ErrorType Type, int HttpStatus, bool CanRetry);

@@ -18,6 +18,10 @@ public sealed record StartSession
     public bool Debug { get; init; }
     /// <summary>The starting user's roles (null: a client). Clients start only on published versions.</summary>
     public IReadOnlyList<string>? Roles { get; init; }
+    /// <summary>The session's locale (a well-formed BCP 47 tag); null: the script's language, else English.</summary>
+    public string? Locale { get; init; }
+    /// <summary>The locale of whoever asked (the socket's, or the HTTP request's): a refusal is worded in it.</summary>
+    public string? ClientLocale { get; init; }
 }
 
 /// <summary>Gateway → Sessions: one user input, accepted (acked) by the Gateway once this is on the broker.</summary>
@@ -37,6 +41,8 @@ public sealed record SubmitInput
     /// <summary>The gateway node and socket that accepted the input: a refusal goes back to them even if that socket is not attached.</summary>
     public ReplyAddress? ReplyTo { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
+    /// <summary>The locale of the socket that sent the input: a refusal is worded in it.</summary>
+    public string? ClientLocale { get; init; }
 }
 
 public sealed record ReplyAddress(string NodeId, string ConnectionId);

@@ -24,6 +24,8 @@ public sealed record TurnCompleted
     /// <summary>Optimistic-concurrency version of the session after this turn (= Turn + 1).</summary>
     public required long StateVersion { get; init; }
     public required DateTimeOffset CompletedAt { get; init; }
+    /// <summary>The session's locale (BCP 47); null for a session from before locales.</summary>
+    public string? Locale { get; init; }
 }
 
 public sealed record SessionMessage

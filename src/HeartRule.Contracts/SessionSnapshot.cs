@@ -6,7 +6,7 @@ namespace HeartRule.Contracts;
 /// </summary>
 public sealed record SessionSnapshot(
     Guid SessionId, string UserId, string ScriptId, int ScriptVersion, string Status, string ExecutionStatus,
-    string StateJson, long Version, long LastSeq, int Turn)
+    string StateJson, long Version, long LastSeq, int Turn, string? Locale = null)
 {
     public const int RecentInputsKept = 200;
 

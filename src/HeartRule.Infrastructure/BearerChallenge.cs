@@ -1,3 +1,4 @@
+using HeartRule.Localization;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HeartRule.Infrastructure;
@@ -7,10 +8,10 @@ public static class BearerChallenge
 {
     /// <param name="failure">Why the token was refused, or null when the request carried none.</param>
     /// <returns>The WWW-Authenticate value (RFC 6750) and the problem's message.</returns>
-    public static (string Challenge, string Message) For(Exception? failure) => failure switch
+    public static (string Challenge, LocalText Message) For(Exception? failure) => failure switch
     {
-        SecurityTokenExpiredException => ("Bearer error=\"invalid_token\"", "The access token has expired."),
-        not null => ("Bearer error=\"invalid_token\"", "The access token is not valid."),
-        null => ("Bearer", "This request needs a bearer access token."),
+        SecurityTokenExpiredException => ("Bearer error=\"invalid_token\"", LocalText.Of("error.tokenExpired")),
+        not null => ("Bearer error=\"invalid_token\"", LocalText.Of("error.tokenInvalid")),
+        null => ("Bearer", LocalText.Of("error.tokenMissing")),
     };
 }

@@ -1,4 +1,5 @@
 using HeartRule.Contracts;
+using HeartRule.Localization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace HeartRule.Infrastructure;
 
 /// <summary>Maps an exception to a HeartRule code and message, or returns null to let the next mapper (or INTERNAL_ERROR) decide.</summary>
-public delegate (string Code, string Message)? ExceptionProblemMapper(Exception exception);
+public delegate (string Code, LocalText Message)? ExceptionProblemMapper(Exception exception);
 
 public sealed class ProblemsOptions
 {
@@ -20,7 +21,8 @@ public sealed class ProblemsOptions
 
 /// <summary>
 /// Makes every error an HTTP service returns a <see cref="HeartRuleProblem"/>: unhandled exceptions, bodiless
-/// error statuses from the framework (unknown route, bad binding), and the bearer-token challenge and forbid.
+/// error statuses from the framework (unknown route, bad binding), and the bearer-token challenge and forbid — each
+/// in the language the request's <c>Accept-Language</c> asks for (<see cref="RequestLocale"/>).
 /// </summary>
 public static class ProblemsExtensions
 {
@@ -29,6 +31,7 @@ public static class ProblemsExtensions
         var options = new ProblemsOptions();
         configure?.Invoke(options);
         services.AddSingleton(options);
+        services.Configure<RequestLocalizationOptions>(RequestLocale.Configure);
         // Binding failures (a malformed query value or JSON body) throw, so they reach the handler with their message.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
@@ -42,16 +45,20 @@ public static class ProblemsExtensions
                 await Problems.WriteAsync(ctx.HttpContext, Problems.Create(ErrorCodes.Unauthorized, message, ctx.HttpContext));
             };
             jwt.Events.OnForbidden = ctx =>
-                Problems.WriteAsync(ctx.HttpContext, Problems.Create(ErrorCodes.Forbidden, "The access token does not allow this request.", ctx.HttpContext));
+                Problems.WriteAsync(ctx.HttpContext, Problems.Create(ErrorCodes.Forbidden, LocalText.Of("error.tokenForbidden"), ctx.HttpContext));
         });
         return services;
     }
 
-    /// <summary>Call first in the pipeline, so that it wraps everything after it.</summary>
+    /// <summary>
+    /// Call first in the pipeline, so that it wraps everything after it. The request's language is settled here too,
+    /// before authentication, whose refusals are problems as well.
+    /// </summary>
     public static IApplicationBuilder UseHeartRuleProblems(this IApplicationBuilder app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync });
         app.UseStatusCodePages(ctx => StatusCodeProblemAsync(ctx.HttpContext));
+        app.UseRequestLocalization();
         return app;
     }
 
@@ -63,11 +70,12 @@ public static class ProblemsExtensions
         HeartRuleProblem problem;
         if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } tooLarge)
         {
-            problem = Problems.Create(ErrorCodes.PayloadTooLarge, tooLarge.Message, http);
+            problem = Problems.Create(ErrorCodes.PayloadTooLarge, LocalText.Of("error.bodyTooLarge"), http);
         }
         else if (exception is BadHttpRequestException bad)
         {
-            problem = Problems.Create(ErrorCodes.ValidationFailed, bad.Message, http, status: bad.StatusCode);
+            // The framework's own explanation (which parameter, what was wrong) is English in every language.
+            problem = Problems.Create(ErrorCodes.ValidationFailed, LocalText.Of("error.unreadableRequest", ("detail", bad.Message)), http, status: bad.StatusCode);
         }
         else if (exception is not null && options.ExceptionMappers.Select(m => m(exception)).FirstOrDefault(r => r is not null) is { } mapped)
         {
@@ -78,7 +86,7 @@ public static class ProblemsExtensions
         {
             logger.LogError(exception, "Request {Path} failed", http.Request.Path);
             // The exception text may hold internals: the trace id in the context is what support needs.
-            problem = Problems.Create(ErrorCodes.InternalError, "The request failed on the server.", http);
+            problem = Problems.Create(ErrorCodes.InternalError, LocalText.Of("error.serverFailed"), http);
         }
         return Problems.WriteAsync(http, problem);
     }
@@ -88,15 +96,15 @@ public static class ProblemsExtensions
         var status = http.Response.StatusCode;
         var (code, message) = status switch
         {
-            StatusCodes.Status401Unauthorized => (ErrorCodes.Unauthorized, "This request needs a bearer access token."),
-            StatusCodes.Status403Forbidden => (ErrorCodes.Forbidden, "The access token does not allow this request."),
-            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"There is no resource at {http.Request.Path}."),
-            StatusCodes.Status405MethodNotAllowed => (ErrorCodes.ValidationFailed, $"{http.Request.Method} is not allowed on {http.Request.Path}."),
-            StatusCodes.Status413PayloadTooLarge => (ErrorCodes.PayloadTooLarge, "The request body is too large."),
-            StatusCodes.Status429TooManyRequests => (ErrorCodes.RateLimited, "Too many requests."),
-            StatusCodes.Status503ServiceUnavailable => (ErrorCodes.ServiceUnavailable, "The service is unavailable."),
-            >= 500 => (ErrorCodes.InternalError, "The request failed on the server."),
-            _ => (ErrorCodes.ValidationFailed, "The request is not valid."),
+            StatusCodes.Status401Unauthorized => (ErrorCodes.Unauthorized, LocalText.Of("error.tokenMissing")),
+            StatusCodes.Status403Forbidden => (ErrorCodes.Forbidden, LocalText.Of("error.tokenForbidden")),
+            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, LocalText.Of("error.noResource", ("path", http.Request.Path.Value))),
+            StatusCodes.Status405MethodNotAllowed => (ErrorCodes.ValidationFailed, LocalText.Of("error.methodNotAllowed", ("method", http.Request.Method), ("path", http.Request.Path.Value))),
+            StatusCodes.Status413PayloadTooLarge => (ErrorCodes.PayloadTooLarge, LocalText.Of("error.bodyTooLarge")),
+            StatusCodes.Status429TooManyRequests => (ErrorCodes.RateLimited, LocalText.Of("error.tooManyRequests")),
+            StatusCodes.Status503ServiceUnavailable => (ErrorCodes.ServiceUnavailable, LocalText.Of("error.serviceUnavailable")),
+            >= 500 => (ErrorCodes.InternalError, LocalText.Of("error.serverFailed")),
+            _ => (ErrorCodes.ValidationFailed, LocalText.Of("error.invalidRequest")),
         };
         return Problems.WriteAsync(http, Problems.Create(code, message, http, status: status));
     }

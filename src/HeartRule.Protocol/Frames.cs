@@ -24,6 +24,8 @@ namespace HeartRule.Protocol;
 [JsonDerivedType(typeof(AuthRefreshFrame), FrameTypes.AuthRefresh)]
 [JsonDerivedType(typeof(AuthExpiringFrame), FrameTypes.AuthExpiring)]
 [JsonDerivedType(typeof(AuthRefreshedFrame), FrameTypes.AuthRefreshed)]
+[JsonDerivedType(typeof(LocaleChangeFrame), FrameTypes.LocaleChange)]
+[JsonDerivedType(typeof(LocaleChangedFrame), FrameTypes.LocaleChanged)]
 public abstract record Frame
 {
     [JsonIgnore] public string Type => FrameTypes.NameOf(GetType());
@@ -39,6 +41,8 @@ public sealed record SessionStartFrame : Frame
     public Dictionary<string, JsonElement>? InitialVariables { get; init; }
     /// <summary>Receive turn.completed with its debug block (LLM calls, all variables by scope).</summary>
     public bool? Debug { get; init; }
+    /// <summary>The session's language (a BCP 47 tag); by default the script's <c>metadata.language</c>, else English.</summary>
+    public string? Locale { get; init; }
 }
 
 public sealed record SessionAttachFrame : Frame
@@ -160,6 +164,8 @@ public static class FrameTypes
     public const string AuthRefresh = "auth.refresh";
     public const string AuthExpiring = "auth.expiring";
     public const string AuthRefreshed = "auth.refreshed";
+    public const string LocaleChange = "locale.change";
+    public const string LocaleChanged = "locale.changed";
 }
 
 /// <summary>Client → server: a new token for this socket (the same user), checked like a handshake's.</summary>
@@ -180,4 +186,18 @@ public sealed record AuthRefreshedFrame : Frame
 {
     public string? RequestId { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
+}
+
+/// <summary>Client → server: word this socket's error messages in another language (a BCP 47 tag).</summary>
+public sealed record LocaleChangeFrame : Frame
+{
+    public string? RequestId { get; init; }
+    public required string Locale { get; init; }
+}
+
+/// <summary>Server → client: the socket's error messages are now in <see cref="Locale"/> (the closest language there is).</summary>
+public sealed record LocaleChangedFrame : Frame
+{
+    public string? RequestId { get; init; }
+    public required string Locale { get; init; }
 }

@@ -96,12 +96,12 @@ public class AiAskTests
     {
         var script = Yaml.Session(AskTwo);
         var chat = new OfflineCountingClient();
-        var executor = new ScriptExecutor(chat, new EngineOptions { EmptyAnswerPrompt = "Please answer when ready." });
+        var executor = new ScriptExecutor(chat);
         var r = await executor.StartAsync(script, null);
         var calls = chat.Count;
         r = await executor.ContinueAsync(script, r.State, "  ");
         Assert.Equal(calls, chat.Count);
-        Assert.Equal(["Please answer when ready."], r.Messages.Select(m => m.Content));
+        Assert.Equal(["Take your time. Whenever you're ready, please share your answer."], r.Messages.Select(m => m.Content));
         Assert.Equal((ExecutionStatus.WaitingInput, 1), (r.Status, r.Position.CurrentRound));
     }
 

@@ -62,7 +62,7 @@ public class ExecutorBehaviourTests
     {
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ScriptExecutor(new OfflineChatClient()).StartAsync(Intake, null, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ScriptExecutor(new OfflineChatClient()).StartAsync(Intake, null, ct: cts.Token));
     }
 
     [Fact]
@@ -196,8 +196,8 @@ public class ExecutorBehaviourTests
         var dir = Directory.CreateTempSubdirectory("heartrule-templates");
         try
         {
-            Directory.CreateDirectory(Path.Combine(dir.FullName, "gentle"));
-            File.WriteAllText(Path.Combine(dir.FullName, "gentle", "ai_ask.md"), "GENTLE ASK: {{task}} for {{user}}");
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "gentle", "en"));
+            File.WriteAllText(Path.Combine(dir.FullName, "gentle", "en", "ai_ask.md"), "GENTLE ASK: {{task}} for {{user}}");
             var script = TestScripts.LoadValid(TestScripts.ReadSample("sessions/intake.yaml").Replace("  version: \"1.0\"\n  phases:", "  version: \"1.0\"\n  template_scheme: gentle\n  phases:"));
             Assert.Equal("gentle", script.TemplateScheme);
             var chat = new ScriptedChatClient((_, _) => """{"content": "x"}""");
@@ -211,16 +211,17 @@ public class ExecutorBehaviourTests
         }
     }
 
-    [Fact]
-    public void Embedded_templates_all_carry_the_safety_section()
+    [Theory]
+    [InlineData("en", new[] { "Safety boundaries", "No diagnosis", "No prescriptions", "No guarantees", "Crisis recognition", "Privacy and neutrality", "not a replacement", "crisis_signal" })]
+    [InlineData("zh-CN", new[] { "安全边界与伦理规范", "诊断禁止", "处方禁止", "保证禁止", "危机识别", "隐私与中立", "不能替代", "crisis_signal" })]
+    public void Embedded_templates_all_carry_the_safety_section(string locale, string[] sections)
     {
+        Assert.Equal(EmbeddedPromptTemplates.Locales.Count, EmbeddedPromptTemplates.Locales.Distinct().Count());
         foreach (var name in EmbeddedPromptTemplates.Names)
         {
-            var text = EmbeddedPromptTemplates.Get(name);
-            Assert.Contains("No diagnosis", text);
-            Assert.Contains("No prescriptions", text);
-            Assert.Contains("No guarantees", text);
-            Assert.Contains("Crisis recognition", text);
+            var text = EmbeddedPromptTemplates.Get(locale, name);
+            Assert.NotNull(text);
+            foreach (var section in sections) Assert.Contains(section, text);
         }
     }
 

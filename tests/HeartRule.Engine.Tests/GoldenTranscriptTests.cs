@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace HeartRule.Engine.Tests;
 
 /// <summary>
-/// Each sample script played on the offline provider must produce exactly the stored transcript.
+/// Each sample script played on the offline provider, in its own language, must produce exactly the stored transcript.
 /// To refresh after an intended change: set HEARTRULE_UPDATE_GOLDEN=1, run, and review the diff.
 /// </summary>
 public class GoldenTranscriptTests
@@ -14,9 +14,12 @@ public class GoldenTranscriptTests
     public static TheoryData<string, string, string[], string?> Cases => new()
     {
         { "intake", "sessions/intake.yaml", ["Alex", "trouble sleeping"], null },
+        { "intake_in_sentences", "sessions/intake.yaml", ["My name is Sam", "I have been sleeping badly since I changed jobs"], null },
+        { "intake_zh", "sessions/intake_zh.yaml", ["叫我小林就好", "我最近总是睡不好，因为换了工作"], null },
         { "sleep_support_high_stress", "sessions/sleep_support.yaml", ["5", "7", "", "calmer, a bit lighter"], "Alex" },
         { "sleep_support_low_stress", "sessions/sleep_support.yaml", ["8", "3"], "Alex" },
         { "understanding_thoughts", "sessions/understanding_thoughts.yaml", ["", "I think so", "My boss frowned at me and I thought I was in trouble"], null },
+        { "understanding_thoughts_zh", "sessions/understanding_thoughts_zh.yaml", ["", "我觉得有道理", "老板冲我皱了皱眉，我心想自己肯定要挨批了"], null },
     };
 
     [Theory]

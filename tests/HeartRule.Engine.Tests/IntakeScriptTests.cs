@@ -41,7 +41,7 @@ public class IntakeScriptTests
 
         var third = await executor.ContinueAsync(Intake, second.State, "trouble sleeping");
         Assert.Equal(ExecutionStatus.Completed, third.Status);
-        Assert.Equal(["Thank you, Alex. We will work on trouble sleeping together."], third.Messages.Select(m => m.Content));
+        Assert.Equal(["Thank you, Alex. Together we will work on trouble sleeping."], third.Messages.Select(m => m.Content));
         Assert.Equal("closing", third.Position.ActionId);
         Assert.Equal("trouble sleeping", third.State.VariablesByScope()["topic"]["reason"]!.GetValue<string>());
     }

@@ -69,7 +69,7 @@ public class LlmTelemetryTests
               action_id: hello
               config: { content: Hello, require_acknowledgment: false }
             """);
-        await new ScriptExecutor(new CountingChatClient(model)).StartAsync(script, null, CancellationToken.None);
+        await new ScriptExecutor(new CountingChatClient(model)).StartAsync(script, null, ct: CancellationToken.None);
 
         Assert.Contains((120L, "input"), tokens);
         Assert.Contains((17L, "output"), tokens);

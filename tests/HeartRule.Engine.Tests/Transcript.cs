@@ -25,11 +25,14 @@ internal static class Transcript
         return (sb.ToString(), result);
     }
 
+    // Values as a person reads them: Chinese text as written, not as \u escapes.
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static void Render(StringBuilder sb, TurnResult r)
     {
         foreach (var m in r.Messages) sb.Append($"[{m.ActionId}#{m.Round}] {m.Content}\n");
         foreach (var c in r.ChangedVariables)
-            sb.Append($"  {c.Scope}.{c.Name} = {c.NewValue?.ToJsonString() ?? "null"}\n");
+            sb.Append($"  {c.Scope}.{c.Name} = {c.NewValue?.ToJsonString(Readable) ?? "null"}\n");
         sb.Append(r.Status switch
         {
             ExecutionStatus.WaitingInput => $"= waiting at {(r.Position.SkillId is null ? "" : r.Position.SkillId + "/")}{r.Position.ActionId} (round {r.Position.CurrentRound}/{r.Position.MaxRounds})\n",

@@ -242,6 +242,8 @@ public class ValidationTests
     [InlineData("sessions/sleep_support.yaml")]
     [InlineData("sessions/understanding_thoughts.yaml")]
     [InlineData("sessions/loadtest.yaml")]
+    [InlineData("sessions/intake_zh.yaml")]
+    [InlineData("sessions/understanding_thoughts_zh.yaml")]
     public void Sample_scripts_validate_cleanly_with_the_technique_folder(string file)
     {
         var skills = InMemorySkillResolver.FromDirectory(Path.Combine(TestScripts.RepoRoot, "scripts", "techniques"), out var problems);

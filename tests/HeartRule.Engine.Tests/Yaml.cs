@@ -4,7 +4,11 @@ namespace HeartRule.Engine.Tests;
 internal static class Yaml
 {
     /// <summary>Wraps action YAML (each starting with "- action_type") into a session with one phase and topic.</summary>
-    public static Script Session(string actions, string sessionExtra = "", string topicExtra = "")
+    public static Script Session(string actions, string sessionExtra = "", string topicExtra = "") =>
+        TestScripts.LoadValid(SessionText(actions, sessionExtra, topicExtra));
+
+    /// <summary>The YAML of <see cref="Session"/>, with a <c>metadata:</c> block when one is given.</summary>
+    public static string SessionText(string actions, string sessionExtra = "", string topicExtra = "", string metadata = "")
     {
         var indented = string.Join("\n", actions.Trim('\n').Split('\n').Select(l => "          " + l));
         var yaml = $"""
@@ -19,7 +23,7 @@ internal static class Yaml
                       actions:
             {indented}
             """;
-        return TestScripts.LoadValid(yaml);
+        return metadata.Length == 0 ? yaml : $"metadata:\n{Indent(metadata, 2)}\n{yaml}";
     }
 
     private static string Indent(string text, int spaces) =>

@@ -153,4 +153,27 @@ public class HandshakeRequestTests
     [Fact]
     public void A_scheme_other_than_bearer_is_no_token() =>
         Assert.Null(Parse(Head("/ws", "Host: gw", "Authorization: Basic dXNlcjpwdw=="))!.AccessToken());
+
+    [Theory]
+    [InlineData("/ws", null, "en")]
+    [InlineData("/ws", "zh-CN,zh;q=0.9,en;q=0.8", "zh-CN")]
+    [InlineData("/ws", "fr;q=0.9, zh-TW;q=0.8", "zh-CN")]
+    [InlineData("/ws?locale=zh-cn", "en", "zh-CN")]
+    [InlineData("/ws?access_token=x&locale=en-GB", "zh-CN", "en")]
+    [InlineData("/ws?locale=fr", "zh-CN", "en")]
+    public void The_socket_speaks_the_locale_parameter_else_the_best_of_Accept_Language(string target, string? acceptLanguage, string locale)
+    {
+        var request = Parse(Head(target, [.. Good, .. acceptLanguage is null ? Array.Empty<string>() : [$"Accept-Language: {acceptLanguage}"]]))!;
+        Assert.Null(request.Check());
+        Assert.Equal(locale, request.Locale());
+    }
+
+    [Fact]
+    public void A_locale_parameter_that_is_not_a_language_tag_is_refused_in_the_requests_language()
+    {
+        var request = Parse(Head("/ws?locale=zh_CN", [.. Good, "Accept-Language: zh-CN"]))!;
+        var rejection = request.Check();
+        Assert.Equal(("invalid_locale", 400), (rejection?.Reason, rejection?.Status));
+        Assert.Equal("“locale”必须是 BCP 47 语言标签（例如 en 或 zh-CN），而不是“zh_CN”。", rejection!.Message.In(request.Locale()));
+    }
 }

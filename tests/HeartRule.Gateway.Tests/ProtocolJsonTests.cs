@@ -37,7 +37,7 @@ public class ProtocolJsonTests
         var result = Parse(json);
         Assert.Null(result.Frame);
         Assert.Equal(code, result.ErrorCode);
-        Assert.Contains(mentions, result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains(mentions, result.Error!.In("en"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,5 +55,24 @@ public class ProtocolJsonTests
         Assert.DoesNotContain("requestId", json);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal("FORBIDDEN", doc.RootElement.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void A_bad_frame_is_explained_in_the_readers_language()
+    {
+        var result = Parse("""{"type":"input","requestId":"r1","sessionId":"00000000-0000-0000-0000-000000000001","text":"hi"}""");
+        Assert.Equal("无效的“input”帧：缺少 'clientMessageId'。", result.Error!.In("zh-CN"));
+        Assert.Equal("Invalid \"input\" frame: it lacks 'clientMessageId'.", result.Error.In("en"));
+    }
+
+    [Fact]
+    public void A_session_can_start_in_a_locale_and_a_socket_can_change_its_own()
+    {
+        var start = Assert.IsType<SessionStartFrame>(Parse("""{"type":"session.start","requestId":"r1","scriptId":"intake_zh","locale":"zh-CN"}""").Frame);
+        Assert.Equal("zh-CN", start.Locale);
+        var change = Assert.IsType<LocaleChangeFrame>(Parse("""{"type":"locale.change","requestId":"r2","locale":"en"}""").Frame);
+        Assert.Equal(("r2", "en"), (change.RequestId, change.Locale));
+        Assert.Equal("""{"type":"locale.changed","requestId":"r2","locale":"zh-CN"}""",
+            ProtocolJson.SerializeToString(new LocaleChangedFrame { RequestId = "r2", Locale = "zh-CN" }));
     }
 }

@@ -21,7 +21,7 @@ public sealed class ChatPageTests(SystemFixture system)
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US" });
         await page.GotoAsync(system.GatewayHttp(1).ToString());
         await page.FillAsync("#user", "web-author");
         await page.SelectOptionAsync("#role", "author");
@@ -53,7 +53,7 @@ public sealed class ChatPageTests(SystemFixture system)
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US" });
         // Every sign-in the page makes asks for a short-lived token, so that it expires within the test.
         var signIns = 0;
         await page.RouteAsync("**/auth/dev-token", async route =>
@@ -95,7 +95,7 @@ public sealed class ChatPageTests(SystemFixture system)
 
         await page.FillAsync("#text", "Alex");
         await page.PressAsync("#text", "Enter");
-        await Assertions.Expect(page.Locator("#messages li").Last).ToHaveTextAsync("Nice to meet you, Alex. What brings you here today?", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#messages li .text").Last).ToHaveTextAsync("Nice to meet you, Alex. What brings you here today?", new() { Timeout = 15000 });
         // One socket all along: refreshed in place, not reconnected after a 4001.
         Assert.Equal(1, sockets);
         Assert.True(signIns >= 2);
@@ -106,7 +106,7 @@ public sealed class ChatPageTests(SystemFixture system)
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US" });
         await page.GotoAsync(system.GatewayHttp().ToString());
 
         await page.FillAsync("#user", "web-person");
@@ -115,7 +115,7 @@ public sealed class ChatPageTests(SystemFixture system)
         await page.SelectOptionAsync("#script", "intake");
         await page.ClickAsync("#start");
 
-        var messages = page.Locator("#messages li");
+        var messages = page.Locator("#messages li .text");
         await Assertions.Expect(messages.Last).ToHaveTextAsync("What name would you like me to call you?", new() { Timeout = 15000 });
         await Assertions.Expect(page.Locator("#text")).ToBeEnabledAsync();
 
@@ -136,14 +136,87 @@ public sealed class ChatPageTests(SystemFixture system)
             "Alex",
             "Nice to meet you, Alex. What brings you here today?",
             "trouble sleeping",
-            "Thank you, Alex. We will work on trouble sleeping together.",
+            "Thank you, Alex. Together we will work on trouble sleeping.",
             "The session is complete.",
         ], texts);
         Assert.Equal(["assistant", "assistant", "user", "assistant", "user", "assistant"],
-            await messages.EvaluateAllAsync<string[]>("items => items.slice(0, 6).map(li => li.classList[0])"));
+            await page.Locator("#messages li").EvaluateAllAsync<string[]>("items => items.slice(0, 6).map(li => li.classList[0])"));
+        // Each message says when it was sent, the way the browser's language writes a time.
+        await Assertions.Expect(page.Locator("#messages li time").First).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"^[A-Z][a-z]{2} \d{1,2}, \d{4}"));
 
         var shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(shots);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "chat-intake.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_Chinese_reader_talks_the_Chinese_intake_through_on_Chinese_pages_and_can_switch_to_English()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", TimezoneId = "Asia/Shanghai" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(system.GatewayHttp().ToString());
+
+        // The page speaks the browser's language.
+        await Assertions.Expect(page.Locator("#signin")).ToHaveTextAsync("登录", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await Assertions.Expect(page.Locator("#language")).ToHaveValueAsync("zh-CN");
+        await Assertions.Expect(page.Locator("#text")).ToHaveAttributeAsync("placeholder", "输入你的回答…");
+        await page.FillAsync("#user", "web-zh-author");
+        await page.SelectOptionAsync("#role", "author");
+        await page.ClickAsync("#signin");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("已连接", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#script option[value=intake_zh]")).ToHaveTextAsync("初次访谈（第 1 版）");
+        await page.SelectOptionAsync("#script", "intake_zh");
+        await page.CheckAsync("#debug");
+        await page.ClickAsync("#start");
+
+        var texts = page.Locator("#messages li .text");
+        await Assertions.Expect(texts.Last).ToHaveTextAsync("我该怎么称呼你呢？", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#text")).ToBeEnabledAsync();
+        await page.FillAsync("#text", "叫我小林就好");
+        await page.PressAsync("#text", "Enter");
+        await Assertions.Expect(texts.Last).ToHaveTextAsync("很高兴认识你，小林。是什么让你今天来到这里？", new() { Timeout = 15000 });
+
+        // The debug panel: Chinese words around the script's Chinese variable, and the Chinese template the model was given.
+        var latest = page.Locator("#turns > li").First;
+        await Assertions.Expect(latest.Locator("h3")).ToContainTextAsync("intake › getting_to_know › ask_reason（ai_ask，第 1/3 轮）");
+        var changes = latest.Locator("table").First;
+        await Assertions.Expect(changes.Locator("th").First).ToHaveTextAsync("变化");
+        await Assertions.Expect(changes.Locator("td").First).ToHaveTextAsync("称呼");
+        await Assertions.Expect(changes).ToContainTextAsync("小林");
+        await Assertions.Expect(latest.Locator("details summary").First).ToContainTextAsync("模板 builtin/zh-CN/ai_ask");
+
+        await Assertions.Expect(page.Locator("#text")).ToBeEnabledAsync();
+        await page.FillAsync("#text", "我最近总是睡不好，因为换了工作");
+        await page.ClickAsync("#send");
+        await Assertions.Expect(texts.Last).ToHaveTextAsync("本次会话已结束。", new() { Timeout = 15000 });
+        Assert.Equal(
+        [
+            "欢迎来到 HeartRule。这里是一个安全、私密的空间，我们可以按照你的节奏慢慢来。",
+            "我该怎么称呼你呢？",
+            "叫我小林就好",
+            "很高兴认识你，小林。是什么让你今天来到这里？",
+            "我最近总是睡不好，因为换了工作",
+            "谢谢你，小林。你提到了最近总是睡不好，因为换了工作，这确实不容易。接下来我们一起慢慢面对。",
+            "本次会话已结束。",
+        ], await texts.AllInnerTextsAsync());
+        // Times the way Chinese writes them.
+        await Assertions.Expect(page.Locator("#messages li time").First).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"^\d{4}年\d{1,2}月\d{1,2}日"));
+
+        var shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(shots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "chat-intake-zh.png"), FullPage = true });
+
+        // Switched to English: the page's own words change, the conversation stays as it was said, and the choice is kept.
+        await page.SelectOptionAsync("#language", "en");
+        await Assertions.Expect(page.Locator("#signin")).ToHaveTextAsync("Sign in");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("connected");
+        await Assertions.Expect(texts.Last).ToHaveTextAsync("The session is complete.");
+        await Assertions.Expect(texts.First).ToHaveTextAsync("欢迎来到 HeartRule。这里是一个安全、私密的空间，我们可以按照你的节奏慢慢来。");
+        await Assertions.Expect(page.Locator("#messages li time").First).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"^[A-Z][a-z]{2} \d{1,2}, \d{4}"));
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#signin")).ToHaveTextAsync("Sign in", new() { Timeout = 15000 });
     }
 }

@@ -27,7 +27,7 @@ public sealed class ConversationTests(SystemFixture system)
         Assert.Contains("client_name", second.Completed.ChangedVariables.GetRawText());
 
         var third = await client.SayAsync(sessionId, "trouble sleeping");
-        Assert.Equal(["Thank you, Alex. We will work on trouble sleeping together."], third.AiTexts);
+        Assert.Equal(["Thank you, Alex. Together we will work on trouble sleeping."], third.AiTexts);
         Assert.Equal("completed", third.Completed.ExecutionStatus);
         Assert.Equal(9, third.Completed.Seq);
 
@@ -59,7 +59,7 @@ public sealed class ConversationTests(SystemFixture system)
             (4L, "user", "Alex"),
             (5L, "assistant", "Nice to meet you, Alex. What brings you here today?"),
             (7L, "user", "trouble sleeping"),
-            (8L, "assistant", "Thank you, Alex. We will work on trouble sleeping together."),
+            (8L, "assistant", "Thank you, Alex. Together we will work on trouble sleeping."),
         ], rows);
         Assert.Equal(3L, await Scalar<long>(db, "SELECT count(*) FROM turns WHERE session_id = @id", sessionId));
         var stored = new Dictionary<string, string>();

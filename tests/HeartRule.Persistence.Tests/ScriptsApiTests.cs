@@ -32,6 +32,9 @@ public sealed class ScriptsApiTests(Servers servers) : IAsyncLifetime
         var ids = all.EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
         Assert.Contains("intake", ids);
         Assert.Contains("breathing_exercise", ids);
+        // The Chinese samples are loaded at first start beside the English ones.
+        Assert.Contains("intake_zh", ids);
+        Assert.Contains("understanding_thoughts_zh", ids);
 
         var techniques = await JsonAsync(await _author.GetAsync("/api/scripts?kind=technique"));
         Assert.All(techniques.EnumerateArray(), s => Assert.Equal("technique", s.GetProperty("kind").GetString()));

@@ -9,7 +9,7 @@ public sealed class OmittedLlmTextTests
     {
         var script = ScriptLoader.Load(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "intake.yaml"))).Script!;
         var executor = new ScriptExecutor(new OfflineChatClient());
-        return await executor.StartAsync(script, null, CancellationToken.None);
+        return await executor.StartAsync(script, null, ct: CancellationToken.None);
     }
 
     [Fact]
@@ -25,8 +25,11 @@ public sealed class OmittedLlmTextTests
         Assert.All(omitted.LlmCalls, c => Assert.Null(c.Response));
         Assert.All(kept.LlmCalls, c => Assert.False(string.IsNullOrEmpty(c.Prompt)));
         Assert.All(kept.LlmCalls, c => Assert.False(string.IsNullOrEmpty(c.Response)));
-        // Model, tokens, latency and purpose are what the turn cost; they are kept either way.
-        Assert.Equal(kept.LlmCalls.Select(c => (c.Model, c.Purpose, c.PromptTokens, c.CompletionTokens)),
-            omitted.LlmCalls.Select(c => (c.Model, c.Purpose, c.PromptTokens, c.CompletionTokens)));
+        // Model, tokens, latency, purpose and template are what the turn cost and how; they are kept either way.
+        Assert.Equal(kept.LlmCalls.Select(c => (c.Model, c.Purpose, c.PromptTokens, c.CompletionTokens, c.Template)),
+            omitted.LlmCalls.Select(c => (c.Model, c.Purpose, c.PromptTokens, c.CompletionTokens, c.Template)));
+        Assert.Equal(["builtin/en/ai_say", "builtin/en/ai_ask"], omitted.LlmCalls.Select(c => c.Template));
+        // The session's locale, as the engine settled it (the intake says it is English), goes back to Sessions.
+        Assert.Equal("en", omitted.Locale);
     }
 }

@@ -1,5 +1,6 @@
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 
 namespace HeartRule.Gateway.Auth;
 
@@ -15,16 +16,16 @@ public static class DevTokenEndpoints
         app.MapPost("/auth/dev-token", (HttpContext http, DevTokenRequest request, DevTokenIssuer issuer, AuthOptions options) =>
         {
             if (string.IsNullOrWhiteSpace(request.UserId) || request.UserId.Length > 128)
-                return Problems.Result(http, ErrorCodes.ValidationFailed, "userId must be 1 to 128 characters.");
+                return Problems.Result(http, ErrorCodes.ValidationFailed, LocalText.Of("error.devUserId"));
             // Service identities are minted by the services themselves, never handed out.
             if (request.UserId.StartsWith(Roles.ServiceSubjectPrefix, StringComparison.Ordinal))
-                return Problems.Result(http, ErrorCodes.ValidationFailed, $"A user id may not start with \"{Roles.ServiceSubjectPrefix}\".");
+                return Problems.Result(http, ErrorCodes.ValidationFailed, LocalText.Of("error.devServicePrefix", ("prefix", Roles.ServiceSubjectPrefix)));
             var roles = request.Roles ?? [Roles.Client];
             if (roles.FirstOrDefault(r => !Roles.IsUserRole(r)) is { } unknown)
-                return Problems.Result(http, ErrorCodes.ValidationFailed, $"\"{unknown}\" is not a role; roles are {string.Join(", ", Roles.UserRoles)}.");
+                return Problems.Result(http, ErrorCodes.ValidationFailed, LocalText.Of("error.devRole", ("role", unknown), ("roles", string.Join(", ", Roles.UserRoles))));
             var maxSeconds = (int)options.DevTokenLifetime.TotalSeconds;
             if (request.LifetimeSeconds is < 1 || request.LifetimeSeconds > maxSeconds)
-                return Problems.Result(http, ErrorCodes.ValidationFailed, $"lifetimeSeconds must be between 1 and {maxSeconds}.");
+                return Problems.Result(http, ErrorCodes.ValidationFailed, LocalText.Of("error.fieldRange", ("field", "lifetimeSeconds"), ("min", 1), ("max", maxSeconds)));
             var lifetime = TimeSpan.FromSeconds(request.LifetimeSeconds ?? maxSeconds);
             var token = issuer.Issue(request.UserId, lifetime, roles: roles);
             return Results.Ok(new { accessToken = token, tokenType = "Bearer", expiresIn = (int)lifetime.TotalSeconds, userId = request.UserId, roles });

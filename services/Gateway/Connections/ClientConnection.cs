@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using HeartRule.Contracts;
+using HeartRule.Localization;
 using HeartRule.Protocol;
 
 namespace HeartRule.Gateway.Connections;
@@ -43,6 +44,8 @@ public sealed class ClientConnection
     public string UserId { get; }
     /// <summary>The token's user, roles and expiry (a refresh replaces it; the user id never changes).</summary>
     public TokenUser User { get; set; } = null!;
+    /// <summary>The language of this socket's error messages (a catalogue locale): from the handshake, changed by locale.change.</summary>
+    public string Locale { get; set; } = Catalogue.DefaultLocale;
     /// <summary>The expiry this socket was last warned of (auth.expiring), so it is warned once per token.</summary>
     public DateTimeOffset? WarnedExpiry { get; set; }
     public bool IsClosed => _closed.IsCancellationRequested;
@@ -85,8 +88,9 @@ public sealed class ClientConnection
     public void Send(RoutedFrame frame, bool debug = false) =>
         Send(debug && frame.DebugJson is not null ? frame.DebugJson : frame.Json, frame.Type ?? GatewayMetrics.UnknownFrame);
 
-    public void SendError(string code, string message, string? requestId = null, Guid? sessionId = null) =>
-        Send(new ErrorFrame { Code = code, Message = message, RequestId = requestId, SessionId = sessionId, Retryable = ErrorCodes.Describe(code).CanRetry });
+    /// <summary>An error frame, its message in the socket's language.</summary>
+    public void SendError(string code, LocalText message, string? requestId = null, Guid? sessionId = null) =>
+        Send(new ErrorFrame { Code = code, Message = message.In(Locale), RequestId = requestId, SessionId = sessionId, Retryable = ErrorCodes.Describe(code).CanRetry });
 
     private void Enqueue(byte[] payload, string frameType)
     {
@@ -245,7 +249,7 @@ public sealed class ClientConnection
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     _metrics.FrameReceived(GatewayMetrics.BinaryFrame);
-                    SendError(ErrorCodes.InvalidFrame, "Binary frames are not accepted; send JSON text frames.");
+                    SendError(ErrorCodes.InvalidFrame, LocalText.Of("error.binaryFrame"));
                     if (_closeRequest is not null) return;
                     continue;
                 }
@@ -253,7 +257,7 @@ public sealed class ClientConnection
                 _metrics.FrameReceived(parsed.Frame?.Type ?? GatewayMetrics.InvalidFrame);
                 if (parsed.Frame is null)
                 {
-                    SendError(parsed.ErrorCode!, parsed.ErrorMessage!, parsed.RequestId);
+                    SendError(parsed.ErrorCode!, parsed.Error!, parsed.RequestId);
                     if (_closeRequest is not null) return;
                     continue;
                 }

@@ -1,6 +1,7 @@
 using HeartRule.Contracts;
 using HeartRule.Gateway.Routing;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using HeartRule.Protocol;
 using MassTransit;
 
@@ -27,6 +28,7 @@ public sealed class FrameDispatcher(
         InputFrame input => InputAsync(connection, input),
         PingFrame => Pong(connection),
         AuthRefreshFrame refresh => tokens.RefreshAsync(connection, refresh),
+        LocaleChangeFrame change => ChangeLocale(connection, change),
         _ => Unexpected(connection, frame),
     };
 
@@ -34,7 +36,13 @@ public sealed class FrameDispatcher(
     {
         if (string.IsNullOrWhiteSpace(frame.ScriptId))
         {
-            connection.SendError(ErrorCodes.InvalidFrame, "\"scriptId\" must not be empty.", frame.RequestId);
+            connection.SendError(ErrorCodes.InvalidFrame, LocalText.Of("error.fieldEmpty", ("field", "scriptId")), frame.RequestId);
+            return;
+        }
+        string? locale = null;
+        if (frame.Locale is not null && !HeartRule.Localization.Locale.TryNormalize(frame.Locale, out locale))
+        {
+            connection.SendError(ErrorCodes.InvalidFrame, LocalText.Of("error.notALocale", ("field", "locale"), ("value", frame.Locale)), frame.RequestId);
             return;
         }
         if (frame.Debug == true && !MayDebug(connection, frame.RequestId, null)) return;
@@ -55,6 +63,7 @@ public sealed class FrameDispatcher(
             InitialVariables = frame.InitialVariables, RequestId = frame.RequestId, RequestedAt = time.GetUtcNow(),
             Debug = frame.Debug ?? false,
             Roles = [.. connection.User.Roles],
+            Locale = locale, ClientLocale = connection.Locale,
         })) return;
         logger.LogInformation("Session {SessionId} started on script {ScriptId} by user {UserId}", sessionId, frame.ScriptId, connection.UserId);
     }
@@ -76,7 +85,7 @@ public sealed class FrameDispatcher(
     {
         if (string.IsNullOrWhiteSpace(frame.ClientMessageId))
         {
-            connection.SendError(ErrorCodes.InvalidFrame, "\"clientMessageId\" must not be empty.", frame.RequestId, frame.SessionId);
+            connection.SendError(ErrorCodes.InvalidFrame, LocalText.Of("error.fieldEmpty", ("field", "clientMessageId")), frame.RequestId, frame.SessionId);
             return;
         }
         // One trace per turn, from here: the bus carries it to Sessions, ScriptEngine, Persistence and back to the sockets.
@@ -89,6 +98,7 @@ public sealed class FrameDispatcher(
             RequestId = frame.RequestId, Text = frame.Text, ReceivedAt = time.GetUtcNow(),
             InputSeq = await owners.NextInputSeqAsync(frame.SessionId, frame.ClientMessageId),
             ReplyTo = new ReplyAddress(node.Id, connection.Id),
+            ClientLocale = connection.Locale,
         })) return;
         // The broker has confirmed the message: from here on the input is not lost.
         connection.Send(new AckFrame { RequestId = frame.RequestId, ClientMessageId = frame.ClientMessageId });
@@ -113,8 +123,7 @@ public sealed class FrameDispatcher(
         {
             logger.LogWarning("The broker did not take {Command} of session {SessionId} within {Timeout}: {Error}",
                 typeof(T).Name, sessionId, options.AcceptTimeout, ex.GetType().Name);
-            connection.SendError(ErrorCodes.ServiceUnavailable,
-                "The message broker did not take this in time; send it again (with the same clientMessageId) in a few seconds.", requestId, sessionId);
+            connection.SendError(ErrorCodes.ServiceUnavailable, LocalText.Of("error.brokerTimeout"), requestId, sessionId);
             return false;
         }
     }
@@ -124,13 +133,13 @@ public sealed class FrameDispatcher(
         var owner = await ownership.GetOwnerAsync(sessionId, connection.Closed);
         if (owner is null)
         {
-            connection.SendError(ErrorCodes.SessionNotFound, $"There is no session {sessionId}.", requestId, sessionId);
+            connection.SendError(ErrorCodes.SessionNotFound, LocalText.Of("error.noSession", ("session", sessionId)), requestId, sessionId);
             return false;
         }
         if (owner != connection.UserId)
         {
             logger.LogWarning("User {UserId} tried to use session {SessionId} of another user", connection.UserId, sessionId);
-            connection.SendError(ErrorCodes.Forbidden, "That session belongs to another user.", requestId, sessionId);
+            connection.SendError(ErrorCodes.Forbidden, LocalText.Of("error.otherUsersSession"), requestId, sessionId);
             return false;
         }
         connection.OwnedSession = sessionId;
@@ -145,7 +154,7 @@ public sealed class FrameDispatcher(
     {
         if (connection.User.MayDebug) return true;
         logger.LogWarning("User {UserId} asked for debug frames without an author or admin role", connection.UserId);
-        connection.SendError(ErrorCodes.Forbidden, "Debug frames are for authors and admins; attach without \"debug\".", requestId, sessionId);
+        connection.SendError(ErrorCodes.Forbidden, LocalText.Of("error.debugRoles"), requestId, sessionId);
         return false;
     }
 
@@ -157,7 +166,20 @@ public sealed class FrameDispatcher(
 
     private static Task Unexpected(ClientConnection connection, Frame frame)
     {
-        connection.SendError(ErrorCodes.UnknownType, $"\"{frame.Type}\" is a server frame; clients may not send it.");
+        connection.SendError(ErrorCodes.UnknownType, LocalText.Of("error.serverFrame", ("type", frame.Type)));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>locale.change: the socket's error messages from now on are in the closest language there is to the one asked for.</summary>
+    private static Task ChangeLocale(ClientConnection connection, LocaleChangeFrame frame)
+    {
+        if (!HeartRule.Localization.Locale.TryNormalize(frame.Locale, out var tag))
+        {
+            connection.SendError(ErrorCodes.InvalidFrame, LocalText.Of("error.notALocale", ("field", "locale"), ("value", frame.Locale)), frame.RequestId);
+            return Task.CompletedTask;
+        }
+        connection.Locale = Catalogue.Resolve(tag);
+        connection.Send(new LocaleChangedFrame { RequestId = frame.RequestId, Locale = connection.Locale });
         return Task.CompletedTask;
     }
 }

@@ -1,50 +1,57 @@
 using HeartRule.Contracts;
+using HeartRule.Localization;
 using HeartRule.Protocol;
 
 namespace HeartRule.Gateway.Connections;
 
 /// <summary>
 /// Why a WebSocket handshake was refused: a short name for metrics, the HTTP status, the HeartRule error code and
-/// message of the problem body, and any header the status calls for (written as complete header lines).
+/// message of the problem body (worded in the handshake's language when it is written), and any header the status
+/// calls for (written as complete header lines).
 /// </summary>
-public sealed record HandshakeRejection(string Reason, int Status, string Code, string Message, string? Headers = null)
+public sealed record HandshakeRejection(string Reason, int Status, string Code, LocalText Message, string? Headers = null)
 {
     public static readonly HandshakeRejection Malformed =
-        new("malformed", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request head is not valid HTTP/1.1.");
+        new("malformed", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, LocalText.Of("error.handshake.malformed"));
 
     public static readonly HandshakeRejection HeadTooLarge =
         new("head_too_large", StatusCodes.Status431RequestHeaderFieldsTooLarge, ErrorCodes.PayloadTooLarge,
-            $"The handshake's request head is limited to {RequestHeadScanner.MaxHeadBytes / 1024} KiB.");
+            LocalText.Of("error.handshake.headTooLarge", ("kib", RequestHeadScanner.MaxHeadBytes / 1024)));
 
     public static readonly HandshakeRejection NotAnUpgrade =
         new("not_an_upgrade", StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed,
-            $"This endpoint speaks WebSocket (subprotocol {ProtocolJson.SubProtocol}): send \"Upgrade: websocket\" and \"Connection: Upgrade\".");
+            LocalText.Of("error.handshake.notAnUpgrade", ("protocol", ProtocolJson.SubProtocol)));
 
     public static readonly HandshakeRejection NotHttp11 =
         new("not_http11", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed,
-            "WebSockets are served as HTTP/1.1 upgrades on the gateway's plaintext listener; TLS terminates in front of the gateway (e.g. at the ingress).");
+            LocalText.Of("error.handshake.notHttp11"));
 
     public static readonly HandshakeRejection UnsupportedVersion =
-        new("unsupported_version", StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed, "Only WebSocket version 13 (RFC 6455) is supported.",
+        new("unsupported_version", StatusCodes.Status426UpgradeRequired, ErrorCodes.ValidationFailed, LocalText.Of("error.handshake.version"),
             "Sec-WebSocket-Version: 13\r\n");
 
     public static readonly HandshakeRejection InvalidKey =
-        new("invalid_key", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "Sec-WebSocket-Key must be the base64 of 16 bytes.");
+        new("invalid_key", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, LocalText.Of("error.handshake.key"));
 
     public static readonly HandshakeRejection NoSubprotocol =
-        new("no_subprotocol", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, $"Request the WebSocket subprotocol \"{ProtocolJson.SubProtocol}\".");
+        new("no_subprotocol", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed,
+            LocalText.Of("error.handshake.subprotocol", ("protocol", ProtocolJson.SubProtocol)));
 
     public static readonly HandshakeRejection ForeignOrigin =
-        new("foreign_origin", StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Pages of this origin may not open a HeartRule socket.");
+        new("foreign_origin", StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, LocalText.Of("error.handshake.origin"));
 
     public static readonly HandshakeRejection ShuttingDown =
-        new("shutting_down", StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "This gateway node is shutting down; connect to another.");
+        new("shutting_down", StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, LocalText.Of("error.handshake.shuttingDown"));
 
     public static readonly HandshakeRejection TokenCheckFailed =
-        new("token_check_failed", StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "The access token could not be checked; retry in a moment.");
+        new("token_check_failed", StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, LocalText.Of("error.handshake.tokenCheck"));
 
     public static HandshakeRejection TooManyConnections(int max) =>
-        new("too_many_connections", StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, $"At most {max} connections per user; close one first.");
+        new("too_many_connections", StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, LocalText.Of("error.handshake.tooMany", ("max", max)));
+
+    /// <param name="locale">The <c>locale</c> parameter, which is not a BCP 47 tag.</param>
+    public static HandshakeRejection InvalidLocale(string locale) =>
+        new("invalid_locale", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, LocalText.Of("error.notALocale", ("field", "locale"), ("value", locale)));
 
     /// <param name="failure">Why the token was refused; null when there was none.</param>
     public static HandshakeRejection Unauthorized(Exception? failure)

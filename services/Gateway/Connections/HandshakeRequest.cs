@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using HeartRule.Protocol;
 
 namespace HeartRule.Gateway.Connections;
@@ -21,8 +23,9 @@ public sealed class HandshakeRequest
     public string? Origin => _origin;
     public string? Authorization => _authorization;
     public string? TraceParent => _traceParent;
+    public string? AcceptLanguage => _acceptLanguage;
 
-    private string? _host, _upgrade, _connection, _key, _version, _protocols, _origin, _authorization, _traceParent;
+    private string? _host, _upgrade, _connection, _key, _version, _protocols, _origin, _authorization, _traceParent, _acceptLanguage;
 
     /// <summary>Parses a head found by <see cref="RequestHeadScanner"/>; null when it is not valid HTTP/1.1.</summary>
     public static HandshakeRequest? Parse(ReadOnlySpan<byte> head)
@@ -65,6 +68,7 @@ public sealed class HandshakeRequest
             _origin = Header(http, "Origin"),
             _authorization = Header(http, "Authorization"),
             _traceParent = Header(http, "traceparent"),
+            _acceptLanguage = Header(http, "Accept-Language"),
         };
     }
 
@@ -90,6 +94,7 @@ public sealed class HandshakeRequest
         if (Ascii.EqualsIgnoreCase(name, "Upgrade"u8)) Append(ref _upgrade, value);
         else if (Ascii.EqualsIgnoreCase(name, "Connection"u8)) Append(ref _connection, value);
         else if (Ascii.EqualsIgnoreCase(name, "Sec-WebSocket-Protocol"u8)) Append(ref _protocols, value);
+        else if (Ascii.EqualsIgnoreCase(name, "Accept-Language"u8)) Append(ref _acceptLanguage, value);
         return true;
     }
 
@@ -115,8 +120,18 @@ public sealed class HandshakeRequest
         if (!WebSocketAccept.IsValidKey(Key)) return HandshakeRejection.InvalidKey;
         // Subprotocol names are compared exactly (RFC 6455 §4.1).
         if (!ListContains(Protocols, ProtocolJson.SubProtocol, StringComparison.Ordinal)) return HandshakeRejection.NoSubprotocol;
+        if (QueryParameter("locale") is { } locale && !HeartRule.Localization.Locale.TryNormalize(locale, out _)) return HandshakeRejection.InvalidLocale(locale);
         return null;
     }
+
+    /// <summary>
+    /// The language of the socket's error messages: the <c>locale</c> query parameter, else the best of
+    /// <c>Accept-Language</c> (which browsers send with a WebSocket too), as a catalogue locale.
+    /// </summary>
+    public string Locale() =>
+        QueryParameter("locale") is { } locale && HeartRule.Localization.Locale.TryNormalize(locale, out var tag)
+            ? Catalogue.Resolve(tag)
+            : RequestLocale.FromAcceptLanguage(AcceptLanguage);
 
     /// <summary>
     /// The bearer token: from the Authorization header, else from the access_token query parameter (browsers
@@ -130,15 +145,21 @@ public sealed class HandshakeRequest
             var token = authorization[bearer.Length..].Trim();
             if (token.Length > 0) return token;
         }
+        return QueryParameter("access_token");
+    }
+
+    /// <summary>A query parameter's first non-empty value, decoded.</summary>
+    private string? QueryParameter(string name)
+    {
         var query = Target.IndexOf('?');
         if (query < 0) return null;
         foreach (var pair in Target.AsSpan(query + 1).Split('&'))
         {
             var parameter = Target.AsSpan(query + 1)[pair];
             var equals = parameter.IndexOf('=');
-            if (equals < 0 || WebUtility.UrlDecode(parameter[..equals].ToString()) != "access_token") continue;
-            var token = WebUtility.UrlDecode(parameter[(equals + 1)..].ToString());
-            if (token.Length > 0) return token;
+            if (equals < 0 || WebUtility.UrlDecode(parameter[..equals].ToString()) != name) continue;
+            var value = WebUtility.UrlDecode(parameter[(equals + 1)..].ToString());
+            if (value.Length > 0) return value;
         }
         return null;
     }

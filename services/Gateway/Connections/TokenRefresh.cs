@@ -1,5 +1,6 @@
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using HeartRule.Protocol;
 
 namespace HeartRule.Gateway.Connections;
@@ -15,13 +16,14 @@ public sealed class TokenRefresh(BearerTokenValidator validator, ILogger<TokenRe
         var (user, failure) = await validator.ValidateUserAsync(frame.Token, connection.Closed);
         if (user is null)
         {
-            connection.SendError(ErrorCodes.Unauthorized, $"{BearerChallenge.For(failure).Message} The socket keeps its current token until it expires.", frame.RequestId);
+            connection.SendError(ErrorCodes.Unauthorized,
+                LocalText.Of("error.refreshRefused", ("reason", BearerChallenge.For(failure).Message.In(connection.Locale))), frame.RequestId);
             return;
         }
         if (user.UserId != connection.UserId)
         {
             logger.LogWarning("Connection {ConnectionId} of user {UserId} offered a token of another user", connection.Id, connection.UserId);
-            connection.SendError(ErrorCodes.Forbidden, "The token names another user; a socket keeps the user it was opened for.", frame.RequestId);
+            connection.SendError(ErrorCodes.Forbidden, LocalText.Of("error.refreshOtherUser"), frame.RequestId);
             return;
         }
         connection.User = user;

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using HeartRule.Gateway.Routing;
+using HeartRule.Localization;
 using HeartRule.Protocol;
 
 namespace HeartRule.Gateway.Connections;
@@ -32,14 +33,15 @@ public sealed class WebSocketEndpoint(
     }
 
     /// <summary>Runs an accepted socket until it ends. The handshake took the user's slot in <see cref="ConnectionLimits"/>; this gives it back.</summary>
-    public async Task RunAsync(WebSocket socket, TokenUser user)
+    /// <param name="locale">The language of the socket's error messages, as the handshake asked (a catalogue locale).</param>
+    public async Task RunAsync(WebSocket socket, TokenUser user, string locale)
     {
         var userId = user.UserId;
         using (socket)
         {
             try
             {
-                var connection = new ClientConnection(socket, userId, limits.NewConnectionBucket(), options, metrics, logger) { User = user };
+                var connection = new ClientConnection(socket, userId, limits.NewConnectionBucket(), options, metrics, logger) { User = user, Locale = locale };
                 connections.Add(connection);
                 using var scope = logger.BeginScope(new ConnectionScope(connection.Id, userId));
                 // Debug, not Information: a node holds tens of thousands of sockets, and two lines per socket at Information
@@ -71,7 +73,7 @@ public sealed class WebSocketEndpoint(
         switch (limits.Admit(connection))
         {
             case FrameAdmission.Limited:
-                connection.SendError(Contracts.ErrorCodes.RateLimited, "Too many frames; slow down.", RequestIdOf(frame));
+                connection.SendError(Contracts.ErrorCodes.RateLimited, LocalText.Of("error.tooManyFrames"), RequestIdOf(frame));
                 return;
             case FrameAdmission.Abusive:
                 logger.LogWarning("Connection {ConnectionId} of user {UserId} keeps exceeding its rate limit; closing it", connection.Id, connection.UserId);
@@ -86,7 +88,7 @@ public sealed class WebSocketEndpoint(
         {
             // One failed frame must not cost the client its connection.
             logger.LogError(ex, "Handling a {FrameType} frame failed", frame.Type);
-            connection.SendError(Contracts.ErrorCodes.InternalError, "The gateway could not handle that frame; try again.", RequestIdOf(frame));
+            connection.SendError(Contracts.ErrorCodes.InternalError, LocalText.Of("error.frameFailed"), RequestIdOf(frame));
         }
     }
 
@@ -95,6 +97,8 @@ public sealed class WebSocketEndpoint(
         SessionStartFrame f => f.RequestId,
         SessionAttachFrame f => f.RequestId,
         InputFrame f => f.RequestId,
+        AuthRefreshFrame f => f.RequestId,
+        LocaleChangeFrame f => f.RequestId,
         _ => null,
     };
 }

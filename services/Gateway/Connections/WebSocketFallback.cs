@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using HeartRule.Protocol;
 
 namespace HeartRule.Gateway.Connections;
@@ -18,9 +19,11 @@ public static class WebSocketFallback
         app.MapGet(WebSocketEndpoint.Path, async (HttpContext http, HandshakeJudge judge, ConnectionLimits limits, WebSocketEndpoint endpoint,
             GatewayOptions options, GatewayMetrics metrics) =>
         {
+            var request = HandshakeRequest.From(http.Request);
             var (rejection, user) = http.Request.Protocol == "HTTP/1.1"
-                ? await judge.JudgeAsync(HandshakeRequest.From(http.Request), http.RequestAborted)
+                ? await judge.JudgeAsync(request, http.RequestAborted)
                 : (HandshakeRejection.NotHttp11, null);
+            var locale = request.Locale();
             if (rejection is not null)
             {
                 metrics.HandshakeRefused(rejection);
@@ -30,7 +33,7 @@ public static class WebSocketFallback
                     var colon = line.IndexOf(':');
                     http.Response.Headers.Append(line[..colon], line[(colon + 1)..].Trim());
                 }
-                await Problems.WriteAsync(http, Problems.Create(rejection.Code, rejection.Message, status: rejection.Status) with { Instance = WebSocketEndpoint.Path });
+                await Problems.WriteAsync(http, Problems.Create(rejection.Code, rejection.Message, status: rejection.Status, locale: locale) with { Instance = WebSocketEndpoint.Path });
                 return;
             }
             WebSocket socket;
@@ -47,7 +50,7 @@ public static class WebSocketFallback
                 limits.Close(user!.UserId);
                 throw;
             }
-            await endpoint.RunAsync(socket, user!);
+            await endpoint.RunAsync(socket, user!, locale);
         });
         return app;
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
+using HeartRule.Localization;
 using HeartRule.Protocol;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -37,12 +38,12 @@ public sealed class WebSocketHandshake(
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
         // The handshake runs in its own frame, so its buffers, strings and token are garbage once the socket runs.
-        var (outcome, socket, user) = await HandshakeAsync(connection);
-        if (outcome == Outcome.Accepted) await endpoint.RunAsync(socket!, user!);
+        var (outcome, socket, user, locale) = await HandshakeAsync(connection);
+        if (outcome == Outcome.Accepted) await endpoint.RunAsync(socket!, user!, locale);
         else if (outcome == Outcome.NotWebSocket) await next(connection);
     }
 
-    private async Task<(Outcome, WebSocket?, TokenUser?)> HandshakeAsync(ConnectionContext connection)
+    private async Task<(Outcome, WebSocket?, TokenUser?, string Locale)> HandshakeAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         using var timeout = new CancellationTokenSource(_firstByteTimeout);
@@ -60,18 +61,19 @@ public sealed class WebSocketHandshake(
                     case HeadScan.NotWebSocket:
                         // Examined no further than before: HTTP's first read returns at once, with every byte.
                         input.AdvanceTo(buffer.Start, buffer.GetPosition(examined));
-                        return (Outcome.NotWebSocket, null, null);
+                        return (Outcome.NotWebSocket, null, null, Catalogue.DefaultLocale);
                     case HeadScan.Incomplete when result.IsCompleted:
                         input.AdvanceTo(buffer.End);
-                        return (Outcome.Closed, null, null);
+                        return (Outcome.Closed, null, null, Catalogue.DefaultLocale);
                     case HeadScan.Incomplete:
                         examined = buffer.Length;
                         input.AdvanceTo(buffer.Start, buffer.End);
                         continue;
                     case HeadScan.TooLarge:
                         input.AdvanceTo(buffer.End);
-                        await RefuseAsync(connection.Transport, HandshakeRejection.HeadTooLarge, linger: true);
-                        return (Outcome.Closed, null, null);
+                        // Too large to read: its Accept-Language is not known.
+                        await RefuseAsync(connection.Transport, HandshakeRejection.HeadTooLarge, Catalogue.DefaultLocale, linger: true);
+                        return (Outcome.Closed, null, null, Catalogue.DefaultLocale);
                     default:
                         var request = Parse(buffer.Slice(0, headLength));
                         var pipelined = buffer.Length > headLength;
@@ -86,12 +88,12 @@ public sealed class WebSocketHandshake(
             logger.LogDebug("WebSocket handshake timed out");
             // A connection that never sent a byte was no handshake (an idle HTTP client, a probe).
             if (examined > 0) metrics.HandshakeTimedOut();
-            return (Outcome.Closed, null, null);
+            return (Outcome.Closed, null, null, Catalogue.DefaultLocale);
         }
         catch (Exception ex) when (ex is IOException or ConnectionAbortedException)
         {
             // The client went away mid-handshake.
-            return (Outcome.Closed, null, null);
+            return (Outcome.Closed, null, null, Catalogue.DefaultLocale);
         }
     }
 
@@ -110,8 +112,9 @@ public sealed class WebSocketHandshake(
         }
     }
 
-    private async Task<(Outcome, WebSocket?, TokenUser?)> AnswerAsync(IDuplexPipe transport, HandshakeRequest? request, bool pipelined, CancellationToken ct)
+    private async Task<(Outcome, WebSocket?, TokenUser?, string Locale)> AnswerAsync(IDuplexPipe transport, HandshakeRequest? request, bool pipelined, CancellationToken ct)
     {
+        var locale = request?.Locale() ?? Catalogue.DefaultLocale;
         // For the handshake only: an activity kept for the socket's life would cost every socket its memory.
         using var activity = StartActivity(request?.TraceParent);
         var (rejection, user) = request is null ? (HandshakeRejection.Malformed, null) : await judge.JudgeAsync(request, ct);
@@ -119,9 +122,9 @@ public sealed class WebSocketHandshake(
         if (rejection is not null) activity?.SetTag(GatewayMetrics.ReasonTag, rejection.Reason);
         if (rejection is not null)
         {
-            logger.LogDebug("WebSocket handshake refused with {Status}: {Reason}", rejection.Status, rejection.Message);
-            await RefuseAsync(transport, rejection, pipelined);
-            return (Outcome.Closed, null, null);
+            logger.LogDebug("WebSocket handshake refused with {Status}: {Reason}", rejection.Status, rejection.Reason);
+            await RefuseAsync(transport, rejection, locale, pipelined);
+            return (Outcome.Closed, null, null, locale);
         }
         try
         {
@@ -139,7 +142,7 @@ public sealed class WebSocketHandshake(
             SubProtocol = ProtocolJson.SubProtocol,
             KeepAliveInterval = options.KeepAliveInterval,
         });
-        return (Outcome.Accepted, socket, user);
+        return (Outcome.Accepted, socket, user, locale);
     }
 
     private static Activity? StartActivity(string? traceParent)
@@ -151,10 +154,10 @@ public sealed class WebSocketHandshake(
         return activity;
     }
 
-    private async Task RefuseAsync(IDuplexPipe transport, HandshakeRejection rejection, bool linger)
+    private async Task RefuseAsync(IDuplexPipe transport, HandshakeRejection rejection, string locale, bool linger)
     {
         metrics.HandshakeRefused(rejection);
-        HandshakeResponses.WriteRejection(transport.Output, rejection, WebSocketEndpoint.Path);
+        HandshakeResponses.WriteRejection(transport.Output, rejection, WebSocketEndpoint.Path, locale);
         await transport.Output.FlushAsync();
         if (!linger) return;
         using var lingering = new CancellationTokenSource(Linger);

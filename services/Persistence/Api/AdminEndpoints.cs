@@ -1,5 +1,5 @@
-using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using HeartRule.Persistence.Audit;
 using HeartRule.Persistence.Sessions;
 
@@ -13,15 +13,16 @@ public static class AdminEndpoints
         var admin = api.MapGroup("/admin").WithTags("Admin")
             .AddEndpointFilter(async (context, next) => context.HttpContext.Caller().IsAdmin
                 ? await next(context)
-                : Problems.Result(context.HttpContext, ErrorCodes.Forbidden, "This route is for admins."));
+                : ApiProblems.AdminsOnly(context.HttpContext));
 
         admin.MapGet("/audit", async (HttpContext http, string? actor, string? objectType, string? objectId, string? action,
                 DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, AuditLog audit, CancellationToken ct) =>
             {
                 if (objectType is not null && !AuditLog.ObjectTypes.Contains(objectType))
-                    return ApiProblems.Invalid(http, "objectType", $"objectType is one of {string.Join(", ", AuditLog.ObjectTypes)}.", string.Join(", ", AuditLog.ObjectTypes), objectType);
+                    return ApiProblems.Invalid(http, "objectType", LocalText.Of("error.objectType", ("list", string.Join(", ", AuditLog.ObjectTypes))),
+                        ApiProblems.OneOf(AuditLog.ObjectTypes), objectType);
                 if (from is not null && to is not null && from >= to)
-                    return ApiProblems.Invalid(http, "to", "to must be after from.", "a time after from", to.Value.ToString("O"));
+                    return ApiProblems.Invalid(http, "to", LocalText.Of("error.toBeforeFrom"), LocalText.Of("error.expected.afterFrom"), to.Value.ToString("O"));
                 var paging = Paging.Resolve(http, page, pageSize);
                 if (paging.Problem is { } invalid) return invalid;
                 var query = new AuditQuery(actor, objectType, objectId, action, from, to, paging.Page, paging.PageSize);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -65,7 +66,7 @@ public static class ApiDocs
         var table = new StringBuilder("| code | HTTP | type | retry | what to do |\n|---|---|---|---|---|\n");
         foreach (var d in ErrorCodes.All.Values)
         {
-            table.Append($"| {d.Code} | {d.HttpStatus} | {d.Type.ToString().ToLowerInvariant()} | {(d.CanRetry ? "yes" : "no")} | {d.Suggestion} |\n");
+            table.Append($"| {d.Code} | {d.HttpStatus} | {d.Type.ToString().ToLowerInvariant()} | {(d.CanRetry ? "yes" : "no")} | {Problems.Suggestion(d.Code, Catalogue.DefaultLocale)} |\n");
         }
         return table.ToString();
     }

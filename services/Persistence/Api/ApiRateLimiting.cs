@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace HeartRule.Persistence.Api;
@@ -43,7 +44,8 @@ public static class ApiRateLimiting
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 return new ValueTask(Problems.WriteAsync(context.HttpContext, Problems.Create(ErrorCodes.RateLimited,
-                    $"More than {options.PermitLimit} requests in {options.WindowSeconds:0.#} s; retry in {seconds} s.", context.HttpContext)));
+                    LocalText.Of("error.rateLimited", ("limit", options.PermitLimit), ("window", options.WindowSeconds.ToString("0.#", CultureInfo.InvariantCulture)), ("seconds", seconds)),
+                    context.HttpContext)));
             };
         });
         return builder;

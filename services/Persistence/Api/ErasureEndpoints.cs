@@ -42,7 +42,7 @@ public static class ErasureEndpoints
         api.MapDelete("/admin/users/{userId}/data", async (HttpContext http, string userId, SessionEraser eraser, CancellationToken ct) =>
             {
                 var caller = http.Caller();
-                if (!caller.IsAdmin) return Problems.Result(http, ErrorCodes.Forbidden, "This route is for admins.");
+                if (!caller.IsAdmin) return ApiProblems.AdminsOnly(http);
                 return Results.Ok(new Erased(userId, await eraser.EraseUserAsync(userId, caller, ct)));
             })
             .WithTags("Admin")

@@ -2,6 +2,7 @@ using System.Text.Json;
 using HeartRule.Contracts;
 using HeartRule.Engine;
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using HeartRule.Persistence.Scripts;
 using Microsoft.AspNetCore.Mvc;
 
@@ -29,7 +30,7 @@ public static class ScriptsEndpoints
         scripts.MapGet("/", async (HttpContext http, string? kind, ScriptStore store, CancellationToken ct) =>
             kind is null or "session" or "technique"
                 ? Results.Ok(await store.ListAsync(kind, ct))
-                : ApiProblems.Invalid(http, "kind", "kind is session or technique.", "session or technique", kind))
+                : ApiProblems.Invalid(http, "kind", LocalText.Of("error.fieldOneOf", ("field", "kind"), ("list", "session, technique")), ApiProblems.OneOf(["session", "technique"]), kind))
             .WithSummary("List the live scripts, optionally of one kind")
             .Produces<IReadOnlyList<ScriptSummary>>().ProducesProblems(400);
 
@@ -42,7 +43,7 @@ public static class ScriptsEndpoints
         scripts.MapPost("/validate", (HttpContext http, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct) =>
                 ValidateAsync(http, upload, validator, store, ct))
             .WithSummary("Validate a script without storing it")
-            .WithDescription("Answers exactly as an upload would (the same problem on failure), but stores nothing.")
+            .WithDescription("Answers exactly as an upload would (the same problem on failure), but stores nothing. Findings are worded in the language Accept-Language asks for (en, zh-CN); their paths, lines and columns are the same in every language.")
             .Produces<ScriptValidated>().ProducesProblems(400);
 
         scripts.MapGet("/{id}", (HttpContext http, string id, int? version, ScriptStore store, CancellationToken ct) =>
@@ -87,7 +88,7 @@ public static class ScriptsEndpoints
 
         scripts.MapPost("/{id}/shares", async (HttpContext http, string id, ScriptShare share, ScriptStore store, CancellationToken ct) =>
                 string.IsNullOrWhiteSpace(share.UserId) || share.UserId.Length > 128
-                    ? ApiProblems.Invalid(http, "userId", "userId is required: the author to share the script with (1 to 128 characters).", "a user id")
+                    ? ApiProblems.Invalid(http, "userId", LocalText.Of("error.shareUserId"), LocalText.Of("error.expected.userId"))
                     : Changed(http, id, await store.ShareAsync(id, share.UserId, share: true, http.Caller(), ct)))
             .WithSummary("Share a script with another author: they become one of its owners")
             .WithDescription("Owners and admins only. The user may change the script while they hold the author role.")
@@ -108,12 +109,11 @@ public static class ScriptsEndpoints
         _ => ApiProblems.ScriptNotFound(http, id, version),
     };
 
-    private static string NotAnOwner(string id) =>
-        $"Only the owners of \"{id}\" (its creator and the authors it is shared with) and admins may change it.";
+    private static LocalText NotAnOwner(string id) => LocalText.Of("error.notAnOwner", ("script", id));
 
     private static async Task<IResult> GetVersionAsync(HttpContext http, string id, int? version, ScriptStore store, CancellationToken ct)
     {
-        if (version is < 1) return ApiProblems.Invalid(http, "version", "Versions are numbered from 1.", "an integer ≥ 1", version.ToString());
+        if (version is < 1) return ApiProblems.Invalid(http, "version", LocalText.Of("error.versionFromOne"), ApiProblems.IntegerFrom(1), version.ToString());
         var record = await store.GetAsync(id, version, includeDeleted: false, ct);
         if (record is null) return ApiProblems.ScriptNotFound(http, id, await store.IsLiveAsync(id, ct) ? version : null);
         return Results.Ok(new ScriptVersionView(record.ScriptId, record.Kind, record.Name, record.Version, record.LatestVersion, record.Yaml,
@@ -125,15 +125,16 @@ public static class ScriptsEndpoints
     {
         var caller = http.Caller();
         if (!ScriptPermissions.MayCreate(caller))
-            return Problems.Result(http, ErrorCodes.Forbidden, "Only authors and admins may upload scripts.", scriptId: expectedId);
+            return Problems.Result(http, ErrorCodes.Forbidden, LocalText.Of("error.uploadRoles"), scriptId: expectedId);
         if (CheckUpload(http, upload) is { } invalid) return invalid;
         if (expectedId is not null && !await store.IsLiveAsync(expectedId, ct)) return ApiProblems.ScriptNotFound(http, expectedId);
 
-        var loaded = await validator.ValidateAsync(upload.Yaml!, ct);
+        var loaded = await validator.ValidateAsync(upload.Yaml!, http.Locale(), ct);
         if (Failure(http, loaded) is { } failure) return failure;
         var script = loaded.Script!;
         if (expectedId is not null && script.Id != expectedId)
-            return ApiProblems.Invalid(http, "yaml", $"The YAML is script \"{script.Id}\", not \"{expectedId}\".", $"session_id or topic_id \"{expectedId}\"", script.Id);
+            return ApiProblems.Invalid(http, "yaml", LocalText.Of("error.otherScriptId", ("script", script.Id), ("expected", expectedId)),
+                LocalText.Of("error.expected.scriptId", ("expected", expectedId)), script.Id);
 
         var kind = KindName(script.Kind);
         var stored = await store.AddVersionAsync(script.Id, kind, script.Name, upload.Yaml!, YamlJson.ToJson(upload.Yaml!), caller, upload.Notes, ct);
@@ -147,7 +148,7 @@ public static class ScriptsEndpoints
     private static async Task<IResult> ValidateAsync(HttpContext http, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct)
     {
         if (CheckUpload(http, upload) is { } invalid) return invalid;
-        var loaded = await validator.ValidateAsync(upload.Yaml!, ct);
+        var loaded = await validator.ValidateAsync(upload.Yaml!, http.Locale(), ct);
         if (Failure(http, loaded) is { } failure) return failure;
         var script = loaded.Script!;
         var kind = KindName(script.Kind);
@@ -159,11 +160,13 @@ public static class ScriptsEndpoints
 
     private static IResult? CheckUpload(HttpContext http, ScriptUpload upload)
     {
-        if (string.IsNullOrWhiteSpace(upload.Yaml)) return ApiProblems.Invalid(http, "yaml", "yaml is required: the script's YAML text.", "a non-empty string");
+        if (string.IsNullOrWhiteSpace(upload.Yaml)) return ApiProblems.Invalid(http, "yaml", LocalText.Of("error.yamlRequired"), LocalText.Of("validation.expected.nonEmptyText"));
         if (upload.Yaml.Length > MaxYamlLength)
-            return ApiProblems.Invalid(http, "yaml", $"The script is longer than {MaxYamlLength} characters.", $"at most {MaxYamlLength} characters", upload.Yaml.Length.ToString());
+            return ApiProblems.Invalid(http, "yaml", LocalText.Of("error.fieldTooLong", ("field", "yaml"), ("max", MaxYamlLength)),
+                LocalText.Of("validation.expected.atMostChars", ("max", MaxYamlLength)), upload.Yaml.Length.ToString());
         if (upload.Notes?.Length > MaxNotesLength)
-            return ApiProblems.Invalid(http, "notes", $"notes is longer than {MaxNotesLength} characters.", $"at most {MaxNotesLength} characters", upload.Notes.Length.ToString());
+            return ApiProblems.Invalid(http, "notes", LocalText.Of("error.fieldTooLong", ("field", "notes"), ("max", MaxNotesLength)),
+                LocalText.Of("validation.expected.atMostChars", ("max", MaxNotesLength)), upload.Notes.Length.ToString());
         return null;
     }
 
@@ -174,17 +177,20 @@ public static class ScriptsEndpoints
         var parse = loaded.Errors.Any(e => e.Kind == IssueKinds.Syntax);
         var code = parse ? ErrorCodes.ScriptParseError : ErrorCodes.ScriptValidationError;
         var message = parse
-            ? $"The YAML does not parse: {loaded.Errors.First(e => e.Kind == IssueKinds.Syntax).Message}"
-            : $"The script has {loaded.Errors.Count} error(s); nothing was stored.";
+            ? LocalText.Of("error.yamlUnparsable", ("detail", loaded.Errors.First(e => e.Kind == IssueKinds.Syntax).Message))
+            : LocalText.Of("error.scriptInvalid", ("count", loaded.Errors.Count));
         return Problems.Result(http, code, message, errors: Issues(loaded.Errors), warnings: Issues(loaded.Warnings));
     }
 
-    private static IResult KindMismatch(HttpContext http, string id, string kind, string? storedKind) =>
-        Problems.Result(http, ErrorCodes.ScriptValidationError,
-            $"\"{id}\" is a {storedKind} script; a {kind} script cannot be a version of it.", scriptId: id,
+    private static IResult KindMismatch(HttpContext http, string id, string kind, string? storedKind)
+    {
+        var locale = http.Locale();
+        return Problems.Result(http, ErrorCodes.ScriptValidationError,
+            LocalText.Of("error.kindMismatch", ("script", id), ("storedKind", storedKind), ("kind", kind)), scriptId: id,
             errors: [new ProblemIssue(kind == "session" ? "session.session_id" : "topic.topic_id", null, null, IssueKinds.Constraint,
-                $"The id \"{id}\" is taken by a {storedKind} script", $"an id not used by a {storedKind} script", id,
-                "Give this script another id, or delete the other script first")]);
+                Catalogue.Get(locale, "error.idTaken", ("script", id), ("storedKind", storedKind)),
+                Catalogue.Get(locale, "error.expected.freeId", ("storedKind", storedKind)), id, Catalogue.Get(locale, "error.renameOrDelete"))]);
+    }
 
     private static string KindName(ScriptKind kind) => kind == ScriptKind.Technique ? "technique" : "session";
 

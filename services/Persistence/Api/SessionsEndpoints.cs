@@ -1,4 +1,5 @@
 using HeartRule.Infrastructure;
+using HeartRule.Localization;
 using HeartRule.Persistence.Sessions;
 
 namespace HeartRule.Persistence.Api;
@@ -30,7 +31,7 @@ public static class SessionsEndpoints
             {
                 var (problem, sessionId) = await AuthorizeAsync(http, id, store, ct);
                 if (problem is not null) return problem;
-                var detail = await store.GetDetailAsync(sessionId, includeEngineState ?? false, ct);
+                var detail = await store.GetDetailAsync(sessionId, includeEngineState ?? false, http.Locale(), ct);
                 return detail is null ? ApiProblems.SessionNotFound(http, sessionId) : Results.Ok(detail);
             })
             .WithSummary("Get one of my sessions: status, position, variables by scope, last error")
@@ -38,9 +39,10 @@ public static class SessionsEndpoints
 
         sessions.MapGet("/{id}/messages", async (HttpContext http, string id, long? afterSeq, int? limit, SessionStore store, CancellationToken ct) =>
             {
-                if (afterSeq is < 0) return ApiProblems.Invalid(http, "afterSeq", "afterSeq is a sequence number (0 for the start).", "an integer ≥ 0", afterSeq.ToString());
+                if (afterSeq is < 0) return ApiProblems.Invalid(http, "afterSeq", LocalText.Of("error.afterSeq"), ApiProblems.IntegerFrom(0), afterSeq.ToString());
                 if (limit is < 1 or > MaxMessageLimit)
-                    return ApiProblems.Invalid(http, "limit", $"limit must be between 1 and {MaxMessageLimit}.", $"an integer from 1 to {MaxMessageLimit}", limit.ToString());
+                    return ApiProblems.Invalid(http, "limit", LocalText.Of("error.fieldRange", ("field", "limit"), ("min", 1), ("max", MaxMessageLimit)),
+                        ApiProblems.IntegerRange(1, MaxMessageLimit), limit.ToString());
                 var (problem, sessionId) = await AuthorizeAsync(http, id, store, ct);
                 if (problem is not null) return problem;
                 return Results.Ok(await store.GetMessagesAsync(sessionId, afterSeq ?? 0, limit ?? DefaultMessageLimit, ct));
@@ -52,7 +54,7 @@ public static class SessionsEndpoints
         sessions.MapGet("/{id}/variables/history", async (HttpContext http, string id, string? name, string? scope, int? page, int? pageSize, SessionStore store, CancellationToken ct) =>
             {
                 if (scope is not null && !Scopes.Contains(scope))
-                    return ApiProblems.Invalid(http, "scope", "scope is global, session, phase or topic.", "global, session, phase or topic", scope);
+                    return ApiProblems.Invalid(http, "scope", LocalText.Of("error.fieldOneOf", ("field", "scope"), ("list", string.Join(", ", Scopes))), ApiProblems.OneOf(Scopes), scope);
                 var paging = Paging.Resolve(http, page, pageSize);
                 if (paging.Problem is { } invalid) return invalid;
                 var (problem, sessionId) = await AuthorizeAsync(http, id, store, ct);
@@ -69,7 +71,7 @@ public static class SessionsEndpoints
     private static async Task<IResult> ListAsync(HttpContext http, string? status, string? scriptId, int? page, int? pageSize, SessionStore store, CancellationToken ct)
     {
         if (status is not null && !Statuses.Contains(status))
-            return ApiProblems.Invalid(http, "status", "status is active, completed or failed.", "active, completed or failed", status);
+            return ApiProblems.Invalid(http, "status", LocalText.Of("error.fieldOneOf", ("field", "status"), ("list", string.Join(", ", Statuses))), ApiProblems.OneOf(Statuses), status);
         var paging = Paging.Resolve(http, page, pageSize);
         if (paging.Problem is { } invalid) return invalid;
         return Results.Ok(await store.ListAsync(http.User.GetUserId()!, status, scriptId, paging.Page, paging.PageSize, ct));
@@ -79,7 +81,7 @@ public static class SessionsEndpoints
     private static async Task<(IResult? Problem, Guid Id)> AuthorizeAsync(HttpContext http, string id, SessionStore store, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var sessionId))
-            return (ApiProblems.Invalid(http, "id", "A session id is a UUID.", "a UUID", id), default);
+            return (ApiProblems.Invalid(http, "id", LocalText.Of("error.sessionIdNotUuid"), LocalText.Of("error.expected.uuid"), id), default);
         var owner = await store.GetOwnerAsync(sessionId, ct);
         if (owner is null || owner.Status == "deleted") return (ApiProblems.SessionNotFound(http, sessionId), sessionId);
         if (owner.UserId != http.User.GetUserId()) return (ApiProblems.Forbidden(http, sessionId), sessionId);

@@ -12,7 +12,8 @@ public sealed class ScriptValidator(ScriptStore store, ILogger<ScriptValidator> 
     // Versions are immutable: a technique version parsed once stays parsed.
     private readonly ConcurrentDictionary<(string Id, int Version), Script?> _techniques = new();
 
-    public async Task<ScriptLoadResult> ValidateAsync(string yaml, CancellationToken ct)
+    /// <param name="locale">The language the findings are worded in.</param>
+    public async Task<ScriptLoadResult> ValidateAsync(string yaml, string locale, CancellationToken ct)
     {
         var skills = new Dictionary<string, Script>(StringComparer.Ordinal);
         foreach (var record in await store.GetLatestTechniquesAsync(ct))
@@ -25,7 +26,7 @@ public sealed class ScriptValidator(ScriptStore store, ILogger<ScriptValidator> 
             });
             if (technique is { Kind: ScriptKind.Technique }) skills[technique.Id] = technique;
         }
-        return ScriptLoader.Load(yaml, new Skills(skills));
+        return ScriptLoader.Load(yaml, new Skills(skills), locale);
     }
 
     private sealed class Skills(Dictionary<string, Script> skills) : ISkillResolver

@@ -18,7 +18,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         var snapshot = await connection.QuerySingleOrDefaultAsync<SessionSnapshot>(new CommandDefinition("""
             SELECT s.id AS SessionId, s.user_id AS UserId, s.script_id AS ScriptId, s.script_version AS ScriptVersion,
                    s.status AS Status, s.execution_status AS ExecutionStatus, s.state::text AS StateJson, s.version AS Version,
-                   s.last_seq AS LastSeq, (SELECT COALESCE(MAX(turn), 0) FROM turns t WHERE t.session_id = s.id) AS Turn
+                   s.last_seq AS LastSeq, (SELECT COALESCE(MAX(turn), 0) FROM turns t WHERE t.session_id = s.id) AS Turn, s.locale AS Locale
             FROM sessions s WHERE s.id = @id
             """, new { id }, cancellationToken: ct));
         if (snapshot is null) return null;
@@ -68,19 +68,20 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
             SELECT s.id AS Id, s.script_id AS ScriptId, s.script_version AS ScriptVersion, sc.name AS ScriptName, s.status AS Status,
                    s.execution_status AS ExecutionStatus, s.position::text AS Position, s.last_seq AS LastSeq,
-                   s.created_at AS CreatedAt, s.updated_at AS UpdatedAt, s.completed_at AS CompletedAt
+                   s.created_at AS CreatedAt, s.updated_at AS UpdatedAt, s.completed_at AS CompletedAt, s.locale AS Locale
             FROM sessions s LEFT JOIN scripts sc ON sc.id = s.script_id
             WHERE {where} ORDER BY s.created_at DESC, s.id DESC LIMIT @limit OFFSET @offset;
             SELECT COUNT(*) FROM sessions s WHERE {where};
             """, args, cancellationToken: ct));
         var rows = (await results.ReadAsync<SummaryRow>()).Select(r => new SessionSummary(
             r.Id, r.ScriptId, r.ScriptVersion, r.ScriptName, r.Status, r.ExecutionStatus, Parse(r.Position)!.Value, r.LastSeq,
-            r.CreatedAt, r.UpdatedAt, r.CompletedAt)).ToList();
+            r.CreatedAt, r.UpdatedAt, r.CompletedAt, r.Locale)).ToList();
         var total = await results.ReadSingleAsync<long>();
         return new Paged<SessionSummary>(rows, page, pageSize, total);
     }
 
-    public async Task<SessionDetail?> GetDetailAsync(Guid id, bool includeEngineState, CancellationToken ct)
+    /// <param name="locale">The reader's language, for the last error's title and suggestion (its message is the session's).</param>
+    public async Task<SessionDetail?> GetDetailAsync(Guid id, bool includeEngineState, string locale, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var r = await connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition("""
@@ -88,7 +89,8 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
                    s.status AS Status, s.execution_status AS ExecutionStatus, s.position::text AS Position, s.variables::text AS Variables,
                    s.version AS Version, s.last_seq AS LastSeq, s.created_at AS CreatedAt, s.updated_at AS UpdatedAt,
                    s.completed_at AS CompletedAt, CASE WHEN @includeEngineState THEN s.state::text END AS EngineState,
-                   t.turn AS Turn, t.error::text AS LastError, t.position::text AS LastErrorPosition, t.completed_at AS LastTurnAt
+                   t.turn AS Turn, t.error::text AS LastError, t.position::text AS LastErrorPosition, t.completed_at AS LastTurnAt,
+                   s.locale AS Locale
             FROM sessions s
             LEFT JOIN scripts sc ON sc.id = s.script_id
             LEFT JOIN LATERAL (SELECT turn, error, position, completed_at FROM turns WHERE session_id = s.id ORDER BY turn DESC LIMIT 1) t ON true
@@ -98,11 +100,11 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         HeartRuleProblem? lastError = null;
         if (r.LastError is not null && JsonSerializer.Deserialize<ErrorInfo>(r.LastError, Json) is { } error)
         {
-            lastError = Problems.FromErrorInfo(error, r.ScriptId, r.Id, Parse(r.LastErrorPosition), r.LastTurnAt ?? r.UpdatedAt);
+            lastError = Problems.FromErrorInfo(error, r.ScriptId, r.Id, Parse(r.LastErrorPosition), r.LastTurnAt ?? r.UpdatedAt, locale);
         }
         return new SessionDetail(r.Id, r.UserId, r.ScriptId, r.ScriptVersion, r.ScriptName, r.Status, r.ExecutionStatus,
             Parse(r.Position)!.Value, Parse(r.Variables)!.Value, r.Version, r.LastSeq, r.Turn ?? 0, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
-            lastError, Parse(r.EngineState));
+            lastError, Parse(r.EngineState), r.Locale);
     }
 
     /// <summary>The messages after <paramref name="afterSeq"/>, in order (turn summaries take sequence numbers too, so seq has gaps).</summary>
@@ -161,12 +163,12 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
 
     private sealed record SummaryRow(
         Guid Id, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus, string Position,
-        long LastSeq, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt);
+        long LastSeq, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt, string? Locale);
 
     private sealed record DetailRow(
         Guid Id, string UserId, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus,
         string Position, string Variables, long Version, long LastSeq, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt,
-        string? EngineState, int? Turn, string? LastError, string? LastErrorPosition, DateTime? LastTurnAt);
+        string? EngineState, int? Turn, string? LastError, string? LastErrorPosition, DateTime? LastTurnAt, string? Locale);
 
     private sealed record MessageRow(Guid Id, long Seq, string Role, string Content, string? ActionId, string? Metadata, DateTime Timestamp);
 

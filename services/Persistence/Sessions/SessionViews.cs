@@ -4,17 +4,19 @@ using HeartRule.Infrastructure;
 namespace HeartRule.Persistence.Sessions;
 
 /// <summary>A session in "my sessions".</summary>
+/// <param name="Locale">The session's language (BCP 47); null for a session from before locales.</param>
 public sealed record SessionSummary(
     Guid Id, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus,
-    JsonElement Position, long LastSeq, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt);
+    JsonElement Position, long LastSeq, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt, string? Locale);
 
 /// <param name="Variables">scope (global, session, phase, topic) → name → value, as visible at the position.</param>
 /// <param name="LastError">The error of the latest turn, if it failed (LLM timeout, action error…).</param>
 /// <param name="EngineState">The engine's own state, only when asked for (debugging).</param>
+/// <param name="Locale">The session's language (BCP 47): its prompts, the engine's own words and its turns' errors are in it.</param>
 public sealed record SessionDetail(
     Guid Id, string UserId, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus,
     JsonElement Position, JsonElement Variables, long Version, long LastSeq, int Turn,
-    DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt, HeartRuleProblem? LastError, JsonElement? EngineState);
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt, HeartRuleProblem? LastError, JsonElement? EngineState, string? Locale);
 
 public sealed record MessageView(Guid Id, long Seq, string Role, string Content, string? ActionId, JsonElement? Metadata, DateTime Timestamp);
 

@@ -39,18 +39,18 @@ public sealed class TurnWriter(NpgsqlDataSource dataSource)
         // Inserted by the session's first stored turn, updated by any newer one; a deleted session stays deleted.
         Add(batch, """
             INSERT INTO sessions AS s (id, user_id, script_id, script_version, status, execution_status, position, state, variables,
-                                       version, last_seq, created_at, updated_at, completed_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
+                                       version, last_seq, created_at, updated_at, completed_at, locale)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14)
             ON CONFLICT (id) DO UPDATE SET
                 status = EXCLUDED.status, execution_status = EXCLUDED.execution_status, position = EXCLUDED.position,
                 state = EXCLUDED.state, variables = EXCLUDED.variables, version = EXCLUDED.version,
                 last_seq = EXCLUDED.last_seq, updated_at = EXCLUDED.updated_at,
-                completed_at = COALESCE(s.completed_at, EXCLUDED.completed_at)
+                completed_at = COALESCE(s.completed_at, EXCLUDED.completed_at), locale = COALESCE(s.locale, EXCLUDED.locale)
             WHERE s.version < EXCLUDED.version AND s.status <> 'deleted'
             """,
             P(turn.SessionId), P(turn.UserId), P(turn.ScriptId), P(turn.ScriptVersion), P(turn.SessionStatus),
             P(summary.ExecutionStatus), Jsonb(position), Jsonb(turn.StateJson), Jsonb(JsonSerializer.Serialize(summary.Variables, Json)),
-            P(turn.StateVersion), P(summary.Seq), P(at), P(turn.SessionStatus == "completed" ? at : (DateTimeOffset?)null));
+            P(turn.StateVersion), P(summary.Seq), P(at), P(turn.SessionStatus == "completed" ? at : (DateTimeOffset?)null), P(turn.Locale));
 
         foreach (var m in turn.Messages)
         {

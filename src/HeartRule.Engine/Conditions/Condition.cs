@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HeartRule.Localization;
 
 namespace HeartRule.Engine;
 
@@ -29,7 +30,7 @@ public sealed class Condition
         catch (ConditionSyntaxException ex)
         {
             condition = null;
-            error = new ConditionSyntaxError(ex.Message, ex.Position);
+            error = new ConditionSyntaxError(ex.Text, ex.Position);
             return false;
         }
     }
@@ -43,9 +44,16 @@ public sealed class Condition
     public override string ToString() => Source;
 }
 
-public sealed record ConditionSyntaxError(string Message, int Position);
-
-internal sealed class ConditionSyntaxException(string message, int position) : Exception(message)
+/// <param name="Text">What is wrong, to be shown in the reader's language.</param>
+/// <param name="Position">0-based character offset in the expression.</param>
+public sealed record ConditionSyntaxError(LocalText Text, int Position)
 {
+    /// <summary>What is wrong, in English.</summary>
+    public string Message => Text.In(Locale.English);
+}
+
+internal sealed class ConditionSyntaxException(LocalText text, int position) : Exception(text.In(Locale.English))
+{
+    public LocalText Text { get; } = text;
     public int Position { get; } = position;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HeartRule.Localization;
 
 namespace HeartRule.Engine;
 
@@ -31,14 +32,14 @@ internal sealed class ConditionParser
 
     public ConditionNode ParseAll()
     {
-        if (_tokens.Count == 1) throw new ConditionSyntaxException("The expression is empty", 0);
+        if (_tokens.Count == 1) throw new ConditionSyntaxException(LocalText.Of("condition.empty"), 0);
         // Nesting is checked as it is parsed; a long flat chain parses in a loop, and is refused before its deep
         // tree is walked by anyone.
         var node = ParseOr();
         if (_tokens.Count - 1 > MaxTokens)
-            throw new ConditionSyntaxException($"The expression has more than {MaxTokens} parts; split the logic over several conditions or variables", _tokens[MaxTokens].Position);
+            throw new ConditionSyntaxException(LocalText.Of("condition.tooLong", ("max", MaxTokens)), _tokens[MaxTokens].Position);
         if (Peek.Kind != TokenKind.End)
-            throw new ConditionSyntaxException($"Unexpected '{Peek.Text}'", Peek.Position);
+            throw new ConditionSyntaxException(LocalText.Of("condition.unexpected", ("text", Peek.Text)), Peek.Position);
         return node;
     }
 
@@ -82,7 +83,7 @@ internal sealed class ConditionParser
     private void Enter(int position)
     {
         if (++_depth > MaxDepth)
-            throw new ConditionSyntaxException($"Parentheses and 'not' nest more than {MaxDepth} deep", position);
+            throw new ConditionSyntaxException(LocalText.Of("condition.tooDeep", ("max", MaxDepth)), position);
     }
 
     private static readonly string[] ComparisonOps = ["==", "!=", ">", "<", ">=", "<=", "contains"];
@@ -95,7 +96,7 @@ internal sealed class ConditionParser
             var op = Next().Text;
             var right = ParseOperand();
             if (Peek.Kind == TokenKind.Operator && ComparisonOps.Contains(Peek.Text))
-                throw new ConditionSyntaxException($"Comparisons cannot be chained; use 'and' before '{Peek.Text}'", Peek.Position);
+                throw new ConditionSyntaxException(LocalText.Of("condition.chained", ("text", Peek.Text)), Peek.Position);
             return new ComparisonNode(op, left, right);
         }
         return left;
@@ -120,13 +121,13 @@ internal sealed class ConditionParser
             case TokenKind.LParen:
                 Enter(t.Position);
                 var inner = ParseOr();
-                if (!Accept(TokenKind.RParen)) throw new ConditionSyntaxException("Missing ')'", Peek.Position);
+                if (!Accept(TokenKind.RParen)) throw new ConditionSyntaxException(LocalText.Of("condition.missingParen"), Peek.Position);
                 _depth--;
                 return inner;
             case TokenKind.End:
-                throw new ConditionSyntaxException("The expression ends where a value was expected", t.Position);
+                throw new ConditionSyntaxException(LocalText.Of("condition.endsEarly"), t.Position);
             default:
-                throw new ConditionSyntaxException($"Expected a value but found '{t.Text}'", t.Position);
+                throw new ConditionSyntaxException(LocalText.Of("condition.expectedValue", ("text", t.Text)), t.Position);
         }
     }
 
@@ -152,7 +153,7 @@ internal sealed class ConditionParser
                 while (i < s.Length && (char.IsDigit(s[i]) || s[i] == '.')) i++;
                 var num = s[start..i];
                 if (!double.TryParse(num, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                    throw new ConditionSyntaxException($"'{num}' is not a number", start);
+                    throw new ConditionSyntaxException(LocalText.Of("condition.notANumber", ("text", num)), start);
                 tokens.Add(new Token(TokenKind.Number, num, start));
                 continue;
             }
@@ -162,7 +163,7 @@ internal sealed class ConditionParser
                 i++;
                 while (true)
                 {
-                    if (i >= s.Length) throw new ConditionSyntaxException("Unterminated string", start);
+                    if (i >= s.Length) throw new ConditionSyntaxException(LocalText.Of("condition.unterminated"), start);
                     if (s[i] == '\\' && i + 1 < s.Length) { sb.Append(s[i + 1]); i += 2; continue; }
                     if (s[i] == c) { i++; break; }
                     sb.Append(s[i++]);
@@ -179,7 +180,7 @@ internal sealed class ConditionParser
                 while (j < s.Length && IsIdentPart(s[j])) j++;
                 var name = s[nameStart..j];
                 if (name.Length == 0 || !IsIdentStart(name[0]) || j + close > s.Length || s.Substring(j, close) != new string('}', close))
-                    throw new ConditionSyntaxException("Malformed variable placeholder", start);
+                    throw new ConditionSyntaxException(LocalText.Of("condition.badPlaceholder"), start);
                 tokens.Add(new Token(TokenKind.Variable, name, start));
                 i = j + close;
                 continue;
@@ -210,8 +211,8 @@ internal sealed class ConditionParser
             }
             if (c == '(') { tokens.Add(new Token(TokenKind.LParen, "(", start)); i++; continue; }
             if (c == ')') { tokens.Add(new Token(TokenKind.RParen, ")", start)); i++; continue; }
-            if (c == '=') throw new ConditionSyntaxException("Use '==' to compare, not '='", start);
-            throw new ConditionSyntaxException($"Unexpected character '{c}'", start);
+            if (c == '=') throw new ConditionSyntaxException(LocalText.Of("condition.singleEquals"), start);
+            throw new ConditionSyntaxException(LocalText.Of("condition.unexpectedChar", ("char", c)), start);
         }
         tokens.Add(new Token(TokenKind.End, "", s.Length));
         return tokens;

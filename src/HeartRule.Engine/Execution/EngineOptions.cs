@@ -28,9 +28,6 @@ public sealed class EngineOptions
     /// <summary>How many past messages prompts show.</summary>
     public int HistoryWindow { get; init; } = 10;
 
-    /// <summary>Said when the client sends an empty message to a question; no LLM call is made.</summary>
-    public string EmptyAnswerPrompt { get; init; } = "Take your time. Whenever you're ready, please share your answer.";
-
     /// <summary>Guards against skills that call each other in a loop.</summary>
     public int MaxSkillDepth { get; init; } = 8;
 

@@ -15,6 +15,8 @@ public sealed class EngineState
     internal StateData Data { get; }
 
     public string ScriptId => Data.ScriptId;
+    /// <summary>The session's locale (BCP 47), fixed at its start; null for a state written before sessions had one.</summary>
+    public string? Locale => Data.Locale;
     public ExecutionStatus Status => Data.Status;
     public bool Started => Data.Started;
     public int Turn => Data.Turn;
@@ -77,6 +79,7 @@ internal sealed class StateData
 {
     public int Version { get; set; } = 1;
     public string ScriptId { get; set; } = "";
+    public string? Locale { get; set; }
     public ExecutionStatus Status { get; set; } = ExecutionStatus.Running;
     public bool Started { get; set; }
     public int Turn { get; set; }

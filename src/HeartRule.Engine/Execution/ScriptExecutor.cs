@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Text.Json.Nodes;
+using HeartRule.Localization;
 using Microsoft.Extensions.AI;
 
 namespace HeartRule.Engine;
@@ -27,11 +28,18 @@ public sealed class ScriptExecutor
         _options = options ?? new EngineOptions();
     }
 
-    /// <summary>Starts a session; initial variables go to the global scope and are visible at once.</summary>
-    public Task<TurnResult> StartAsync(Script script, IReadOnlyDictionary<string, JsonNode?>? initialVariables, CancellationToken ct = default)
+    /// <summary>
+    /// Starts a session; initial variables go to the global scope and are visible at once. The session speaks
+    /// <paramref name="locale"/> (a BCP 47 tag), else the script's <c>metadata.language</c>, else English.
+    /// </summary>
+    public Task<TurnResult> StartAsync(Script script, IReadOnlyDictionary<string, JsonNode?>? initialVariables, string? locale = null,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(script);
-        var data = new StateData { ScriptId = script.Id, Frames = [new FrameData()] };
+        string? tag = null;
+        if (locale is not null && !Locale.TryNormalize(locale, out tag))
+            throw new ArgumentException($"'{locale}' is not a BCP 47 language tag", nameof(locale));
+        var data = new StateData { ScriptId = script.Id, Locale = tag ?? script.Language ?? Locale.English, Frames = [new FrameData()] };
         var state = new EngineState(data);
         return RunTurnAsync(script, state, null, ct, initialVariables);
     }
@@ -53,7 +61,8 @@ public sealed class ScriptExecutor
         try
         {
             if (working.Data.ScriptId != script.Id)
-                throw new EngineException(EngineErrorCodes.StateMismatch, $"The state belongs to script '{working.Data.ScriptId}', not '{script.Id}'", false);
+                throw new EngineException(EngineErrorCodes.StateMismatch,
+                    LocalText.Of("engine.error.otherScript", ("stateScript", working.Data.ScriptId), ("script", script.Id)), false);
             if (working.Data.Status == ExecutionStatus.Completed && working.Data.Started)
                 return new TurnResult([], original, [], PositionOf(ctx, null, null), ExecutionStatus.Completed, [], null);
             working.Data.Turn++;
@@ -85,7 +94,7 @@ public sealed class ScriptExecutor
                 // Keep the initial variables so a retried start (ContinueAsync on this state) still sees them.
                 foreach (var (name, value) in initialVariables) original.Data.Variables.Global[name] = value?.DeepClone();
             }
-            var error = Classify(ex) with { ActionId = ctx.Frame.Current?.ActionId, Cause = ex };
+            var error = Classify(ex, ctx.SpeechLocale) with { ActionId = ctx.Frame.Current?.ActionId, Cause = ex };
             return new TurnResult([], original, [], position, ExecutionStatus.Error, ctx.LlmCalls, error);
         }
     }
@@ -95,16 +104,16 @@ public sealed class ScriptExecutor
     /// message may carry a provider's URL, a key's prefix or a stack detail). The exception itself travels in
     /// <see cref="EngineError.Cause"/> for the service to log.
     /// </summary>
-    private static EngineError Classify(Exception ex) => ex switch
+    private static EngineError Classify(Exception ex, string locale) => ex switch
     {
-        EngineException e => new EngineError(e.Code, e.Message, e.Retryable),
+        EngineException e => new EngineError(e.Code, e.Text.In(locale), e.Retryable),
         LlmTimeoutException or TimeoutException or OperationCanceledException =>
-            new EngineError(EngineErrorCodes.LlmTimeout, "The language model did not answer in time; send the same input again.", true),
+            new EngineError(EngineErrorCodes.LlmTimeout, Catalogue.Get(locale, "engine.error.llmTimeout"), true),
         ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } c =>
-            new EngineError(EngineErrorCodes.LlmUnavailable, $"The language model refused the request (HTTP {c.Status}); the service's model settings need fixing.", false),
+            new EngineError(EngineErrorCodes.LlmUnavailable, Catalogue.Get(locale, "engine.error.llmRefused", ("status", c.Status)), false),
         HttpRequestException or ClientResultException =>
-            new EngineError(EngineErrorCodes.LlmUnavailable, "The language model could not be reached; send the same input again in a moment.", true),
-        _ => new EngineError(EngineErrorCodes.ActionExecutionError, "The action failed unexpectedly; send the same input again. If it keeps failing, report the time and session.", true),
+            new EngineError(EngineErrorCodes.LlmUnavailable, Catalogue.Get(locale, "engine.error.llmUnreachable"), true),
+        _ => new EngineError(EngineErrorCodes.ActionExecutionError, Catalogue.Get(locale, "engine.error.unexpected"), true),
     };
 
     private async Task<ExecutionPosition> RunAsync(TurnContext ctx, string? input, CancellationToken ct)
@@ -121,7 +130,7 @@ public sealed class ScriptExecutor
             {
                 var action = ActionAt(script, frame);
                 if (action is null || action.Id != current.ActionId)
-                    throw new EngineException(EngineErrorCodes.StateMismatch, $"The state waits on action '{current.ActionId}', which the script no longer has at that position", false);
+                    throw new EngineException(EngineErrorCodes.StateMismatch, LocalText.Of("engine.error.actionMoved", ("action", current.ActionId)), false);
                 if (pending is null)
                 {
                     ctx.State.Status = ExecutionStatus.WaitingInput;
@@ -228,11 +237,12 @@ public sealed class ScriptExecutor
     {
         var config = (UseSkillConfig)action.Config;
         if (ctx.State.Frames.Count > _options.MaxSkillDepth)
-            throw new EngineException(EngineErrorCodes.ActionExecutionError, $"Skills nest deeper than {_options.MaxSkillDepth} levels at '{action.Id}'", false);
+            throw new EngineException(EngineErrorCodes.ActionExecutionError,
+                LocalText.Of("engine.error.skillsTooDeep", ("depth", _options.MaxSkillDepth), ("action", action.Id)), false);
         var technique = _options.Skills?.Resolve(config.Skill)
-            ?? throw new EngineException(EngineErrorCodes.SkillNotFound, $"Skill '{config.Skill}' used by '{action.Id}' cannot be found", false);
+            ?? throw new EngineException(EngineErrorCodes.SkillNotFound, LocalText.Of("engine.error.skillNotFound", ("skill", config.Skill), ("action", action.Id)), false);
         if (technique.Kind != ScriptKind.Technique)
-            throw new EngineException(EngineErrorCodes.SkillNotFound, $"'{config.Skill}' is a session script, not a technique", false);
+            throw new EngineException(EngineErrorCodes.SkillNotFound, LocalText.Of("engine.error.notATechnique", ("skill", config.Skill)), false);
         runtime.WaitingFor = "skill";
         // Inputs are evaluated in the caller's scope before the skill's frame exists.
         var inputs = new List<(string Name, JsonNode? Value)>();
@@ -270,7 +280,7 @@ public sealed class ScriptExecutor
         ctx.State.Frames.RemoveAt(ctx.State.Frames.Count - 1);
         var caller = ctx.Frame;
         var action = ActionAt(ctx.ScriptOf(caller), caller)
-            ?? throw new EngineException(EngineErrorCodes.StateMismatch, "The skill's calling action is missing from the script", false);
+            ?? throw new EngineException(EngineErrorCodes.StateMismatch, LocalText.Of("engine.error.callerMissing"), false);
         var config = (UseSkillConfig)action.Config;
         foreach (var name in config.Output)
         {

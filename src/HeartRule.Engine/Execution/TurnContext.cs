@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using HeartRule.Localization;
 using Microsoft.Extensions.AI;
 
 namespace HeartRule.Engine;
@@ -14,12 +14,15 @@ internal sealed class TurnContext
         Templates = new TemplateSource(options.EffectiveTemplates);
         Llm = new LlmInvoker(chat, options, LlmCalls);
         Variables = new VariableScopes(this);
+        Locale = state.Locale ?? script.Language ?? HeartRule.Localization.Locale.English;
+        Locales = HeartRule.Localization.Locale.Fallbacks(Locale, script.Language);
+        SpeechLocale = Locales.First(Catalogue.Has);
     }
 
     public Script Script { get; }
     public StateData State { get; }
     public EngineOptions Options { get; }
-    public TemplateSource Templates { get; }
+    private TemplateSource Templates { get; }
     public LlmInvoker Llm { get; }
     public VariableScopes Variables { get; }
     public List<EngineMessage> Messages { get; } = [];
@@ -28,11 +31,27 @@ internal sealed class TurnContext
 
     public FrameData Frame => State.Frames[^1];
 
+    /// <summary>The session's locale: chosen at its start, else the script's language, else English.</summary>
+    public string Locale { get; }
+
+    /// <summary>Where templates and texts are looked for, best first (<see cref="HeartRule.Localization.Locale.Fallbacks"/>).</summary>
+    public IReadOnlyList<string> Locales { get; }
+
+    /// <summary>The language of the engine's own words to the client (a catalogue's locale).</summary>
+    public string SpeechLocale { get; }
+
+    /// <summary>The template for the current action: its script's scheme (a skill's own, else the session's), in the best locale there is.</summary>
+    public PromptTemplate Template(string name) =>
+        Templates.Get(ScriptOf(Frame).TemplateScheme ?? Script.TemplateScheme, Locales, name);
+
+    /// <summary>The engine's own words to the client, in <see cref="SpeechLocale"/>.</summary>
+    public string EngineText(string key, params ReadOnlySpan<(string, object?)> args) => Catalogue.Get(SpeechLocale, key, args);
+
     public Script ScriptOf(FrameData frame)
     {
         if (frame.SkillId is null) return Script;
         return Options.Skills?.Resolve(frame.SkillId)
-            ?? throw new EngineException(EngineErrorCodes.SkillNotFound, $"Skill '{frame.SkillId}' cannot be found", false);
+            ?? throw new EngineException(EngineErrorCodes.SkillNotFound, LocalText.Of("engine.error.skillMissing", ("skill", frame.SkillId)), false);
     }
 
     public PhaseDefinition? PhaseOf(FrameData frame)
@@ -62,11 +81,12 @@ internal sealed class TurnContext
     public string LastClientMessage() =>
         State.History.LastOrDefault(h => h.Role == "user" && h.Content.Length > 0)?.Content ?? "";
 
-    public string ChatHistory()
+    /// <summary>The last messages as prompt lines, labelled in the prompt's language.</summary>
+    public string ChatHistory(string locale)
     {
         var window = State.History.Where(h => h.Content.Length > 0).TakeLast(Options.HistoryWindow).ToList();
-        if (window.Count == 0) return "(no messages yet)";
-        return string.Join("\n", window.Select(h => (h.Role == "user" ? "Client: " : "Counsellor: ") + h.Content));
+        if (window.Count == 0) return Catalogue.Get(locale, "prompt.noMessages");
+        return string.Join("\n", window.Select(h => Catalogue.Get(locale, h.Role == "user" ? "prompt.clientLine" : "prompt.counsellorLine", ("text", h.Content))));
     }
 
     public string Substitute(string text) => Placeholders.Substitute(text, name =>
@@ -75,8 +95,11 @@ internal sealed class TurnContext
     public DateTimeOffset Now => Options.TimeProvider.GetUtcNow();
 }
 
-internal sealed class EngineException(string code, string message, bool retryable, Exception? inner = null) : Exception(message, inner)
+/// <summary>A failure with a typed code; its text is rendered in the session's language when the turn reports it.</summary>
+internal sealed class EngineException(string code, LocalText text, bool retryable, Exception? inner = null)
+    : Exception(text.In(HeartRule.Localization.Locale.English), inner)
 {
     public string Code { get; } = code;
+    public LocalText Text { get; } = text;
     public bool Retryable { get; } = retryable;
 }

@@ -29,11 +29,12 @@ public sealed record ExecutionPosition(
     public string? SkillId { get; init; }
 }
 
+/// <param name="Template">The prompt template used: <c>scheme/locale/name</c> (<c>builtin/…</c> for one shipped with the engine).</param>
 public sealed record LlmCallRecord(
     string ActionId, string Purpose, string Model, string Prompt, string Response,
-    int? PromptTokens, int? CompletionTokens, double LatencyMs, string? FinishReason);
+    int? PromptTokens, int? CompletionTokens, double LatencyMs, string? FinishReason, string Template);
 
-/// <param name="Message">Safe to show the client: says what happened and what to do, never an internal detail.</param>
+/// <param name="Message">Safe to show the client, in the session's language: says what happened and what to do, never an internal detail.</param>
 public sealed record EngineError(string Code, string Message, bool Retryable)
 {
     public string? ActionId { get; init; }

@@ -7,8 +7,12 @@ namespace HeartRule.Engine;
 public static class LlmHints
 {
     public const string Purpose = "heartrule.purpose";
+    /// <summary>The language the reply is written in: the locale of the template the prompt was built from.</summary>
+    public const string Locale = "heartrule.locale";
     public const string Content = "heartrule.content";
     public const string Outputs = "heartrule.outputs";
+    /// <summary>Each output's <c>define</c> (empty when it has none), in the order of <see cref="Outputs"/>.</summary>
+    public const string OutputDefinitions = "heartrule.output_definitions";
     public const string LastAnswer = "heartrule.last_answer";
     public const string Round = "heartrule.round";
     public const string MaxRounds = "heartrule.max_rounds";

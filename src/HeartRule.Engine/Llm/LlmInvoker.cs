@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 namespace HeartRule.Engine;
 
 internal sealed record LlmRequest(
-    string ActionId, string ActionType, string Purpose, int Round, string Prompt,
+    string ActionId, string ActionType, string Purpose, int Round, string Prompt, string Template,
     AdditionalPropertiesDictionary Hints, float Temperature, int MaxTokens, bool StreamsMessage);
 
 internal sealed record LlmReply(JsonObject Json, string Raw, bool Parsed, bool DeltasSent);
@@ -41,7 +41,7 @@ internal sealed class LlmInvoker(IChatClient chat, EngineOptions options, List<L
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var (raw, model, finish, usage, deltasSent) = reply;
         var record = new LlmCallRecord(request.ActionId, request.Purpose, model ?? options.ModelName ?? "unknown", request.Prompt, raw,
-            (int?)usage?.InputTokenCount, (int?)usage?.OutputTokenCount, latency, finish);
+            (int?)usage?.InputTokenCount, (int?)usage?.OutputTokenCount, latency, finish, request.Template);
         records.Add(record);
         LlmTelemetry.Record(activity, record.Purpose, record.Model, record.PromptTokens, record.CompletionTokens, latency, finish);
         var json = LlmReplyParser.Parse(raw, out var parsed);

@@ -1,30 +1,36 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HeartRule.Localization;
 using Microsoft.Extensions.AI;
 
 namespace HeartRule.Engine;
 
 /// <summary>
 /// A deterministic stand-in for a model, used by default and in tests. It answers from the engine's
-/// <see cref="LlmHints"/> and replies in the same JSON contract a real model is asked for:
+/// <see cref="LlmHints"/>, in the language of the prompt's template (<see cref="LlmHints.Locale"/>; English and Chinese
+/// are read, other languages are read as English), and replies in the same JSON contract a real model is asked for.
+/// It reads answers the way a model would (<see cref="AnswerReading"/>): what each output asks for (a name, a number, a
+/// thought, a feeling, a concern, other text) is judged from its name and <c>define</c>, and the value is what the
+/// answer says of it — "Sam" from "My name is Sam", 5 from "about five hours", "sleeping badly" from "I have been
+/// sleeping badly" — worded back to the client ("I", "my" become "you", "your").
 /// <list type="bullet">
 /// <item>ai_say: <c>content</c> is the action's content with variables filled in. In later rounds, after the client
-/// replied, it is a short thanks (<see cref="Thanks"/>), the understanding level is 80, has_questions is true when
-/// the reply contains a question mark, and EXIT is true when the action has an <c>exit</c>.</item>
-/// <item>ai_ask: before an answer, <c>content</c> is the question; after one, every output is the client's answer
-/// (trimmed) and EXIT is true, since every output is then filled. With several outputs the answer is split
-/// into clauses (at . ! ? ; and then at " and "), one per output in order, the last taking the rest; when
-/// there are fewer clauses than outputs, every output gets the whole answer.</item>
-/// <item>ai_think: every output is the client's most recent message (empty when there is none).</item>
-/// <item>extract: every requested variable is the client's last answer.</item>
+/// replied, a short reaction that fits the reply (a question, agreement, doubt — then the content said again — or
+/// thanks); understanding is 80 (30 when unsure, 60 for a question), has_questions is true when the reply asks, and EXIT
+/// is true when the action has an <c>exit</c>.</item>
+/// <item>ai_ask: before an answer, <c>content</c> is the question; after one, every output is read from the answer and
+/// EXIT is true, since every output is then filled. With several outputs the answer is split into sentences, then
+/// clauses (" and ", a Chinese comma), one per output in order, the last taking the rest; when there are fewer parts
+/// than outputs, every output reads the whole answer.</item>
+/// <item>ai_think: every output is read from the client's most recent message; one that is only a number says
+/// nothing about anything but a number, so such an output is empty.</item>
+/// <item>extract: every requested variable is read from the client's last answer.</item>
 /// </list>
 /// </summary>
 public sealed class OfflineChatClient : IChatClient
 {
     public const string ModelId = "offline";
-    public const string FollowUp = "Thank you. Could you tell me a little more about that?";
-    public const string Thanks = "Thank you for sharing that.";
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -69,18 +75,6 @@ public sealed class OfflineChatClient : IChatClient
     {
     }
 
-    internal static IReadOnlyList<string> SplitAnswer(string answer, int count)
-    {
-        if (count <= 1) return count == 1 ? [answer] : [];
-        var parts = answer.Split(['.', '!', '?', ';', '。', '！', '？', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        if (parts.Count < count)
-            parts = parts.SelectMany(p => p.Split(" and ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-        if (parts.Count < count) return Enumerable.Repeat(answer, count).ToList();
-        var result = parts.Take(count - 1).ToList();
-        result.Add(string.Join(" ", parts.Skip(count - 1)));
-        return result;
-    }
-
     private static int CountTokens(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 
     private static string Reply(ChatOptions? options)
@@ -88,25 +82,35 @@ public sealed class OfflineChatClient : IChatClient
         var hints = options?.AdditionalProperties;
         string? Hint(string key) => hints is not null && hints.TryGetValue(key, out var v) ? v?.ToString() : null;
         int HintInt(string key) => int.TryParse(Hint(key), out var n) ? n : 0;
-        IReadOnlyList<string> Outputs() => hints is not null && hints.TryGetValue(LlmHints.Outputs, out var v) && v is IEnumerable<string> list
-            ? list.ToList() : [];
+        IReadOnlyList<string> List(string key) => hints is not null && hints.TryGetValue(key, out var v) && v is IEnumerable<string> list ? list.ToList() : [];
 
         var purpose = Hint(LlmHints.Purpose);
+        var locale = Hint(LlmHints.Locale);
+        var reading = AnswerReading.For(locale);
         var content = Hint(LlmHints.Content) ?? "";
         var answer = (Hint(LlmHints.LastAnswer) ?? "").Trim();
-        var round = HintInt(LlmHints.Round);
+        var outputs = List(LlmHints.Outputs);
+        var definitions = List(LlmHints.OutputDefinitions);
+        AnswerKind KindOf(int i) => reading.KindOf(outputs[i], i < definitions.Count ? definitions[i] : "");
         var reply = new JsonObject();
         switch (purpose)
         {
             case LlmHints.Purposes.AiSay:
                 {
-                    var replied = round > 1 && answer.Length > 0;
+                    var replied = HintInt(LlmHints.Round) > 1 && answer.Length > 0;
+                    var reaction = replied ? reading.React(answer) : Reaction.Other;
                     reply["EXIT"] = replied && !string.IsNullOrEmpty(Hint(LlmHints.Exit));
-                    reply["content"] = replied ? Thanks : content;
+                    reply["content"] = !replied ? content : reaction switch
+                    {
+                        Reaction.Question => Catalogue.Get(locale, "offline.reply.question"),
+                        Reaction.Agrees => Catalogue.Get(locale, "offline.reply.agrees"),
+                        Reaction.Unsure => Catalogue.Get(locale, "offline.reply.unsure", ("content", content)),
+                        _ => Catalogue.Get(locale, "offline.reply.thanks"),
+                    };
                     reply["assessment"] = new JsonObject
                     {
-                        ["understanding_level"] = replied ? 80 : 0,
-                        ["has_questions"] = answer.Contains('?') || answer.Contains('？'),
+                        ["understanding_level"] = !replied ? 0 : reaction switch { Reaction.Unsure => 30, Reaction.Question => 60, _ => 80 },
+                        ["has_questions"] = reaction == Reaction.Question,
                     };
                     break;
                 }
@@ -118,22 +122,18 @@ public sealed class OfflineChatClient : IChatClient
                         reply["content"] = content;
                         break;
                     }
-                    var outputs = Outputs();
-                    var parts = SplitAnswer(answer, outputs.Count);
-                    for (var i = 0; i < outputs.Count; i++) reply[outputs[i]] = parts[i];
+                    var parts = reading.Split(answer, outputs.Count);
+                    for (var i = 0; i < outputs.Count; i++) reply[outputs[i]] = reading.Read(parts[i], KindOf(i));
                     reply["EXIT"] = true;
-                    reply["content"] = FollowUp;
+                    reply["content"] = Catalogue.Get(locale, "engine.followUp");
                     break;
                 }
             case LlmHints.Purposes.AiThink:
-                {
-                    var last = (Hint(LlmHints.LastAnswer) ?? "").Trim();
-                    foreach (var o in Outputs()) reply[o] = last;
-                    reply["content"] = "";
-                    break;
-                }
+                for (var i = 0; i < outputs.Count; i++) reply[outputs[i]] = reading.Think(answer, KindOf(i));
+                reply["content"] = "";
+                break;
             case LlmHints.Purposes.Extract:
-                foreach (var o in Outputs()) reply[o] = answer;
+                for (var i = 0; i < outputs.Count; i++) reply[outputs[i]] = reading.Read(answer, KindOf(i));
                 break;
             default:
                 reply["content"] = content;

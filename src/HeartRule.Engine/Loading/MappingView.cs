@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HeartRule.Localization;
 using YamlDotNet.RepresentationModel;
 
 namespace HeartRule.Engine.Loading;
@@ -31,35 +32,40 @@ internal sealed class MappingView(YamlMappingNode node, string path, IssueCollec
 
     public bool Has(string key) => KeyNode(key) is not null;
 
+    /// <param name="patternText">What the pattern allows, in the reader's words (for "expected").</param>
     public string? String(string key, bool required = false, int? maxLength = null, Regex? pattern = null, string? patternText = null, string? example = null)
     {
         var node = Get(key);
         if (node is null || YamlValues.IsNull(node))
         {
             if (required)
-                issues.Error(Child(key), node ?? Node, IssueKinds.Required, $"'{key}' is required",
-                    "a non-empty text", node is null ? "missing" : "nothing (null)", example is null ? $"Add '{key}: …'" : $"Add '{key}: {example}'");
+                issues.Error(Child(key), node ?? Node, IssueKinds.Required, issues.T("validation.required", ("field", key)),
+                    issues.T("validation.expected.nonEmptyText"), Absent(node),
+                    example is null ? issues.T("validation.add", ("field", key)) : issues.T("validation.addExample", ("field", key), ("example", example)));
             return null;
         }
         if (node is not YamlScalarNode s)
         {
-            issues.Error(Child(key), node, IssueKinds.Type, $"'{key}' must be text", "text", YamlValues.Describe(node),
-                $"Write '{key}' as a single text value");
+            issues.Error(Child(key), node, IssueKinds.Type, issues.T("validation.mustBeText", ("field", key)), issues.T("validation.expected.text"),
+                issues.Describe(node), issues.T("validation.writeAsText", ("field", key)));
             return null;
         }
         var value = s.Value ?? "";
         if (required && value.Trim().Length == 0)
         {
-            issues.Error(Child(key), node, IssueKinds.Constraint, $"'{key}' must not be empty", "a non-empty text", "empty text",
-                example is null ? $"Give '{key}' a value" : $"For example '{key}: {example}'");
+            issues.Error(Child(key), node, IssueKinds.Constraint, issues.T("validation.mustNotBeEmpty", ("field", key)),
+                issues.T("validation.expected.nonEmptyText"), issues.T("validation.actual.emptyText"),
+                example is null ? issues.T("validation.giveValue", ("field", key)) : issues.T("validation.forExample", ("field", key), ("example", example)));
             return null;
         }
         if (maxLength is { } max && value.Length > max)
-            issues.Error(Child(key), node, IssueKinds.Constraint, $"'{key}' is longer than {max} characters",
-                $"at most {max} characters", $"{value.Length} characters", $"Shorten '{key}'");
+            issues.Error(Child(key), node, IssueKinds.Constraint, issues.T("validation.tooLong", ("field", key), ("max", max)),
+                issues.T("validation.expected.atMostChars", ("max", max)), issues.T("validation.actual.chars", ("count", value.Length)),
+                issues.T("validation.shorten", ("field", key)));
         if (pattern is not null && !pattern.IsMatch(value))
-            issues.Error(Child(key), node, IssueKinds.Constraint, $"'{key}' has characters that are not allowed",
-                patternText, value, example is null ? "Use only the allowed characters" : $"For example '{key}: {example}'");
+            issues.Error(Child(key), node, IssueKinds.Constraint, issues.T("validation.badCharacters", ("field", key)),
+                patternText, value,
+                example is null ? issues.T("validation.useAllowedCharacters") : issues.T("validation.forExample", ("field", key), ("example", example)));
         return value;
     }
 
@@ -69,14 +75,16 @@ internal sealed class MappingView(YamlMappingNode node, string path, IssueCollec
         if (node is null || YamlValues.IsNull(node)) return null;
         if (node is not YamlScalarNode s || !YamlValues.TryInt(s, out var value))
         {
-            issues.Error(Child(key), node, IssueKinds.Type, $"'{key}' must be a whole number", $"a whole number from {min} to {max}",
-                YamlValues.Describe(node), $"Write e.g. '{key}: {min}' without quotes");
+            issues.Error(Child(key), node, IssueKinds.Type, issues.T("validation.mustBeWholeNumber", ("field", key)),
+                issues.T("validation.expected.wholeNumberRange", ("min", min), ("max", max)), issues.Describe(node),
+                issues.T("validation.writeNumber", ("field", key), ("min", min)));
             return null;
         }
         if (value < min || value > max)
         {
-            issues.Error(Child(key), node, IssueKinds.Constraint, $"'{key}' must be between {min} and {max}",
-                $"{min}–{max}", value.ToString(System.Globalization.CultureInfo.InvariantCulture), $"Use a value from {min} to {max}");
+            issues.Error(Child(key), node, IssueKinds.Constraint, issues.T("validation.outOfRange", ("field", key), ("min", min), ("max", max)),
+                issues.T("validation.expected.range", ("min", min), ("max", max)), value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                issues.T("validation.useRange", ("min", min), ("max", max)));
             return null;
         }
         return value;
@@ -87,30 +95,32 @@ internal sealed class MappingView(YamlMappingNode node, string path, IssueCollec
         var node = Get(key);
         if (node is null || YamlValues.IsNull(node)) return null;
         if (node is YamlScalarNode s && YamlValues.TryBool(s, out var b)) return b;
-        issues.Error(Child(key), node, IssueKinds.Type, $"'{key}' must be true or false", "true or false",
-            YamlValues.Describe(node), $"Write '{key}: true' or '{key}: false' without quotes");
+        issues.Error(Child(key), node, IssueKinds.Type, issues.T("validation.mustBeBoolean", ("field", key)), issues.T("validation.expected.boolean"),
+            issues.Describe(node), issues.T("validation.writeBoolean", ("field", key)));
         return null;
     }
 
+    /// <param name="itemName">A catalogue key naming one item (<c>item.phase</c>); "item" when null.</param>
     public YamlSequenceNode? List(string key, bool required = false, bool nonEmpty = false, string? itemName = null)
     {
         var node = Get(key);
+        var item = issues.T(itemName ?? "item.item");
         if (node is null || YamlValues.IsNull(node))
         {
             if (required)
-                issues.Error(Child(key), node ?? Node, IssueKinds.Required, $"'{key}' is required", $"a list of {itemName ?? "items"}",
-                    node is null ? "missing" : "nothing (null)", $"Add '{key}:' with at least one {itemName ?? "item"}");
+                issues.Error(Child(key), node ?? Node, IssueKinds.Required, issues.T("validation.required", ("field", key)),
+                    issues.T("validation.expected.list", ("item", item)), Absent(node), issues.T("validation.addListItem", ("field", key), ("item", item)));
             return null;
         }
         if (node is not YamlSequenceNode seq)
         {
-            issues.Error(Child(key), node, IssueKinds.Type, $"'{key}' must be a list", $"a list of {itemName ?? "items"}",
-                YamlValues.Describe(node), $"Start each {itemName ?? "item"} on its own line with '- '");
+            issues.Error(Child(key), node, IssueKinds.Type, issues.T("validation.mustBeList", ("field", key)), issues.T("validation.expected.list", ("item", item)),
+                issues.Describe(node), issues.T("validation.startEachItem", ("item", item)));
             return null;
         }
         if (nonEmpty && seq.Children.Count == 0)
-            issues.Error(Child(key), node, IssueKinds.Constraint, $"'{key}' must have at least one {itemName ?? "item"}",
-                "at least 1 item", "an empty list", $"Add a {itemName ?? "item"} to '{key}'");
+            issues.Error(Child(key), node, IssueKinds.Constraint, issues.T("validation.emptyList", ("field", key), ("item", item)),
+                issues.T("validation.expected.atLeastOne"), issues.T("validation.actual.emptyList"), issues.T("validation.addItem", ("field", key), ("item", item)));
         return seq;
     }
 
@@ -120,43 +130,48 @@ internal sealed class MappingView(YamlMappingNode node, string path, IssueCollec
         if (node is null || YamlValues.IsNull(node))
         {
             if (required)
-                issues.Error(Child(key), node ?? Node, IssueKinds.Required, $"'{key}' is required", "a mapping",
-                    node is null ? "missing" : "nothing (null)", $"Add '{key}:' with its fields indented below it");
+                issues.Error(Child(key), node ?? Node, IssueKinds.Required, issues.T("validation.required", ("field", key)), issues.T("validation.expected.mapping"),
+                    Absent(node), issues.T("validation.addMapping", ("field", key)));
             return null;
         }
         if (node is not YamlMappingNode map)
         {
-            issues.Error(Child(key), node, IssueKinds.Type, $"'{key}' must be a mapping", "a mapping of fields",
-                YamlValues.Describe(node), $"Put the fields of '{key}' on indented lines below it");
+            issues.Error(Child(key), node, IssueKinds.Type, issues.T("validation.mustBeMapping", ("field", key)), issues.T("validation.expected.mappingOfFields"),
+                issues.Describe(node), issues.T("validation.indentFields", ("field", key)));
             return null;
         }
         return new MappingView(map, Child(key), issues);
     }
 
-    /// <summary>Flags keys that were never read. <paramref name="hints"/> gives a tailored message per key.</summary>
-    public void ReportUnknownKeys(string what, IReadOnlyDictionary<string, (string Kind, string Message, string Suggestion)>? hints = null)
+    /// <summary>Flags keys that were never read. <paramref name="hints"/> gives a tailored finding per key.</summary>
+    /// <param name="what">What the mapping is, in the reader's words ("a phase").</param>
+    public void ReportUnknownKeys(string what, IReadOnlyDictionary<string, FieldHint>? hints = null)
     {
         foreach (var k in Node.Children.Keys)
         {
             if (k is not YamlScalarNode s)
             {
-                issues.Error(Path.Length == 0 ? "root" : Path, k, IssueKinds.Structure, $"Keys of {what} must be plain names, not {YamlValues.Describe(k)}",
-                    "a plain field name", YamlValues.Describe(k), "Remove the '?' complex key");
+                issues.Error(Path.Length == 0 ? "root" : Path, k, IssueKinds.Structure, issues.T("validation.complexKey", ("what", what), ("actual", issues.Describe(k))),
+                    issues.T("validation.expected.plainName"), issues.Describe(k), issues.T("validation.removeComplexKey"));
                 continue;
             }
             if (s.Value is null || _known.Contains(s.Value)) continue;
             if (hints is not null && hints.TryGetValue(s.Value, out var hint))
             {
-                issues.Error(Child(s.Value), k, hint.Kind, hint.Message, null, s.Value, hint.Suggestion);
+                issues.Error(Child(s.Value), k, hint.Kind, issues.T(hint.Message), null, s.Value, issues.T(hint.Suggestion));
                 continue;
             }
-            var close = Suggest.Closest(s.Value, _known);
-            issues.Error(Child(s.Value), k, IssueKinds.Structure, $"'{s.Value}' is not a field of {what}",
-                $"one of: {string.Join(", ", _known.Order(StringComparer.Ordinal))}", s.Value,
-                close is null ? $"Remove '{s.Value}'" : $"Did you mean '{close}'?");
+            issues.Error(Child(s.Value), k, IssueKinds.Structure, issues.T("validation.unknownField", ("field", s.Value), ("what", what)),
+                issues.T("validation.expected.oneOf", ("list", string.Join(", ", _known.Order(StringComparer.Ordinal)))), s.Value,
+                issues.DidYouMean(s.Value, _known, "validation.remove", ("field", s.Value)));
         }
     }
+
+    private string Absent(YamlNode? node) => issues.T(node is null ? "validation.actual.missing" : "validation.actual.null");
 }
+
+/// <summary>What to say about a field that has a known better place or replacement.</summary>
+internal sealed record FieldHint(string Kind, LocalText Message, LocalText Suggestion);
 
 internal static class Suggest
 {

@@ -1,4 +1,5 @@
 using HeartRule.Engine.Loading;
+using HeartRule.Localization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -6,10 +7,14 @@ namespace HeartRule.Engine;
 
 public static class ScriptLoader
 {
-    /// <summary>Parses and validates a session or technique script. Never throws on bad input.</summary>
-    public static ScriptLoadResult Load(string yaml, ISkillResolver? skills = null)
+    /// <summary>
+    /// Parses and validates a session or technique script. Never throws on bad input. Findings are worded in
+    /// <paramref name="locale"/> (a BCP 47 tag; English when there is no catalogue for it); their paths, kinds,
+    /// lines and columns are the same in every language.
+    /// </summary>
+    public static ScriptLoadResult Load(string yaml, ISkillResolver? skills = null, string? locale = null)
     {
-        var issues = new IssueCollector();
+        var issues = new IssueCollector(Catalogue.Resolve(locale));
         YamlNode? root;
         try
         {
@@ -17,21 +22,22 @@ public static class ScriptLoader
             stream.Load(new StringReader(yaml ?? ""));
             root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
             if (stream.Documents.Count > 1)
-                issues.Warning("root", stream.Documents[1].RootNode, IssueKinds.Structure, "Only the first YAML document is used",
-                    "one document", $"{stream.Documents.Count} documents", "Remove the '---' separators and the extra documents");
+                issues.Warning("root", stream.Documents[1].RootNode, IssueKinds.Structure, issues.T("validation.extraDocuments"),
+                    issues.T("validation.expected.oneDocument"), issues.T("validation.actual.documents", ("count", stream.Documents.Count)),
+                    issues.T("validation.removeExtraDocuments"));
         }
         catch (YamlException ex)
         {
+            // The parser's own explanation is in English in every locale; the words around it are not.
             var message = (ex.InnerException?.Message ?? ex.Message).Trim();
             issues.Errors.Add(new ScriptIssue("root", (int)ex.Start.Line, (int)ex.Start.Column, IssueKinds.Syntax,
-                $"YAML syntax error: {message}", "valid YAML", null,
-                "Check the indentation, colons and quotes at this line and the one above"));
+                issues.T("validation.yamlSyntax", ("detail", message)), issues.T("validation.expected.yaml"), null, issues.T("validation.checkIndentation")));
             return new ScriptLoadResult(null, issues.Errors, issues.Warnings);
         }
         if (root is null || YamlValues.IsNull(root))
         {
-            issues.Errors.Add(new ScriptIssue("root", 1, 1, IssueKinds.Required, "The script is empty", "a 'session:' or 'topic:' mapping", "an empty document",
-                "Start the file with 'session:' and its session_id and phases"));
+            issues.Errors.Add(new ScriptIssue("root", 1, 1, IssueKinds.Required, issues.T("validation.emptyScript"), issues.T("validation.expected.rootMapping"),
+                issues.T("validation.actual.emptyDocument"), issues.T("validation.startWithSession")));
             return new ScriptLoadResult(null, issues.Errors, issues.Warnings);
         }
         Script? script;
@@ -43,8 +49,8 @@ public static class ScriptLoader
         {
             // The reader is written to report, not throw; this guards the promise to callers (and a skill
             // resolver's own failures) so a service never turns an odd upload into a 500.
-            issues.Errors.Add(new ScriptIssue("root", null, null, IssueKinds.Structure, $"The script could not be read: {ex.Message}",
-                null, null, "Check the structure against docs/script-language.md"));
+            issues.Errors.Add(new ScriptIssue("root", null, null, IssueKinds.Structure, issues.T("validation.unreadable", ("detail", ex.Message)),
+                null, null, issues.T("validation.checkStructure")));
             script = null;
         }
         return new ScriptLoadResult(issues.Errors.Count == 0 ? script : null, issues.Errors, issues.Warnings);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using HeartRule.Localization;
 using YamlDotNet.RepresentationModel;
 
 namespace HeartRule.Engine.Loading;
@@ -22,7 +23,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
     internal static readonly IReadOnlySet<string> SystemVariables = new HashSet<string>(StringComparer.Ordinal)
     {
         "time", "who", "user", "chat_history", "chat", "tone", "current_round", "max_rounds", "topic_content",
-        "task", "exit", "output_list", "understanding_threshold", "user_name", "counsellor_name", "last_answer",
+        "task", "exit", "output_list", "understanding_threshold", "user_name", "counsellor_name", "last_answer", "language",
     };
 
     private readonly Dictionary<string, (string Path, YamlNode Node)> _actionIds = new(StringComparer.Ordinal);
@@ -41,8 +42,8 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
     {
         if (rootNode is not YamlMappingNode rootMap)
         {
-            issues.Error("root", rootNode, IssueKinds.Structure, "A script must be a mapping with a 'session' or 'topic' key",
-                "a mapping with 'session:' or 'topic:'", YamlValues.Describe(rootNode), "Start the file with 'session:' (a session) or 'topic:' (a technique)");
+            issues.Error("root", rootNode, IssueKinds.Structure, issues.T("validation.rootNotMapping"),
+                issues.T("validation.expected.rootMapping"), issues.Describe(rootNode), issues.T("validation.startWithSessionOrTopic"));
             return null;
         }
         var root = new MappingView(rootMap, "", issues);
@@ -52,8 +53,8 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         Script? script;
         if (hasSession && hasTopic)
         {
-            issues.Error("root", rootMap, IssueKinds.Structure, "A script has either 'session' or 'topic' at its root, not both",
-                "one of 'session' or 'topic'", "both", "Move the technique into its own file under scripts/techniques");
+            issues.Error("root", rootMap, IssueKinds.Structure, issues.T("validation.sessionAndTopic"),
+                issues.T("validation.expected.sessionOrTopic"), issues.T("validation.actual.both"), issues.T("validation.moveTechnique"));
             root.Get("session");
             root.Get("topic");
             script = null;
@@ -69,8 +70,8 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         foreach (var k in rootMap.Children.Keys.OfType<YamlScalarNode>())
         {
             if (k.Value is "session" or "topic" or "metadata" or null) continue;
-            issues.Warning(k.Value, k, IssueKinds.Structure, $"Root key '{k.Value}' is ignored by the engine", "session, topic or metadata", k.Value,
-                Suggest.Closest(k.Value, ["session", "topic", "metadata"]) is { } c ? $"Did you mean '{c}'?" : $"Remove '{k.Value}' or move it under 'metadata'");
+            issues.Warning(k.Value, k, IssueKinds.Structure, issues.T("validation.rootKeyIgnored", ("field", k.Value)), "session, topic, metadata", k.Value,
+                issues.DidYouMean(k.Value, ["session", "topic", "metadata"], "validation.removeOrMoveToMetadata", ("field", k.Value)));
         }
         CheckReferences();
         return issues.Errors.Count == 0 ? script : null;
@@ -80,8 +81,18 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
     {
         var meta = root.Mapping("metadata");
         if (meta is null) return null;
-        var m = new ScriptMetadata(meta.String("name"), ScalarText(meta, "version"), meta.String("author"), meta.String("description"));
-        return m;
+        return new ScriptMetadata(meta.String("name"), ScalarText(meta, "version"), meta.String("author"), meta.String("description"), ReadLanguage(meta));
+    }
+
+    /// <summary><c>metadata.language</c>: the BCP 47 tag of the language the script is written in, in canonical case.</summary>
+    private string? ReadLanguage(MappingView meta)
+    {
+        var language = meta.String("language", maxLength: Locale.MaxLength);
+        if (language is null) return null;
+        if (Locale.TryNormalize(language, out var tag)) return tag;
+        issues.Error(meta.Child("language"), meta.Get("language"), IssueKinds.Constraint, issues.T("validation.languageTag", ("value", language)),
+            issues.T("validation.expected.languageTag"), language, issues.T(Locale.Correction(language)));
+        return null;
     }
 
     /// <summary>Versions are often written as plain numbers (<c>1.0</c>); accept any scalar.</summary>
@@ -91,14 +102,14 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
     {
         var session = root.Mapping("session", required: true);
         if (session is null) return null;
-        var id = session.String("session_id", required: true, maxLength: 100, pattern: IdPattern(), patternText: "letters, digits and '_' only (^[A-Za-z0-9_]+$)", example: "my_session");
+        var id = session.String("session_id", required: true, maxLength: 100, pattern: IdPattern(), patternText: issues.T("validation.pattern.id"), example: "my_session");
         var name = session.String("session_name", maxLength: 200);
         var description = session.String("description", maxLength: 1000);
         var version = ScalarText(session, "version");
-        var scheme = session.String("template_scheme", maxLength: 100, pattern: SchemePattern(), patternText: "letters, digits, '_' and '-' (a folder name)", example: "crisis_intervention");
+        var scheme = session.String("template_scheme", maxLength: 100, pattern: SchemePattern(), patternText: issues.T("validation.pattern.scheme"), example: "crisis_intervention");
         var declarations = ReadDeclarations(session);
         _sessionScope.UnionWith(declarations.Select(d => d.Name));
-        var phasesNode = session.List("phases", required: true, nonEmpty: true, itemName: "phase");
+        var phasesNode = session.List("phases", required: true, nonEmpty: true, itemName: "item.phase");
         var phases = new List<PhaseDefinition>();
         if (phasesNode is not null)
         {
@@ -108,7 +119,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
                 if (p is not null) phases.Add(p);
             }
         }
-        session.ReportUnknownKeys("a session");
+        session.ReportUnknownKeys(issues.T("what.session"));
         return id is null ? null : new Script(ScriptKind.Session, id, name ?? metadata?.Name, description ?? metadata?.Description,
             version ?? metadata?.Version, scheme, metadata, declarations, phases);
     }
@@ -123,17 +134,19 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
             metadata?.Version, null, metadata, [], [phase]);
     }
 
-    private MappingView? AsMapping(YamlNode node, string path, string what)
+    /// <param name="itemName">A catalogue key naming the item (<c>item.phase</c>).</param>
+    private MappingView? AsMapping(YamlNode node, string path, string itemName)
     {
         if (node is YamlMappingNode map) return new MappingView(map, path, issues);
-        issues.Error(path, node, IssueKinds.Type, $"Each {what} must be a mapping of fields", "a mapping", YamlValues.Describe(node),
-            $"Write the {what} as indented 'key: value' lines after '- '");
+        var item = issues.T(itemName);
+        issues.Error(path, node, IssueKinds.Type, issues.T("validation.itemNotMapping", ("item", item)), issues.T("validation.expected.mapping"), issues.Describe(node),
+            issues.T("validation.writeItemFields", ("item", item)));
         return null;
     }
 
     private PhaseDefinition? ReadPhase(YamlNode node, string path)
     {
-        var phase = AsMapping(node, path, "phase");
+        var phase = AsMapping(node, path, "item.phase");
         if (phase is null) return null;
         var id = phase.String("phase_id", required: true, maxLength: 100, example: "opening");
         if (id is not null) RecordUnique(_phaseIds, id, phase.Child("phase_id"), phase.Get("phase_id")!, "phase_id");
@@ -141,7 +154,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         _phaseScope = new HashSet<string>(StringComparer.Ordinal);
         var declarations = ReadDeclarations(phase);
         _phaseScope.UnionWith(declarations.Select(d => d.Name));
-        var topicsNode = phase.List("topics", required: true, nonEmpty: true, itemName: "topic");
+        var topicsNode = phase.List("topics", required: true, nonEmpty: true, itemName: "item.topic");
         var topics = new List<TopicDefinition>();
         if (topicsNode is not null)
         {
@@ -153,20 +166,20 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         }
         var result = new PhaseDefinition(id ?? "", phase.String("phase_name", maxLength: 200), phase.String("phase_goal", maxLength: 500),
             phase.String("description", maxLength: 1000), entry, declarations, topics);
-        phase.ReportUnknownKeys("a phase");
+        phase.ReportUnknownKeys(issues.T("what.phase"));
         return id is null ? null : result;
     }
 
     private TopicDefinition? ReadTopic(YamlNode node, string path)
     {
-        var topic = AsMapping(node, path, "topic");
+        var topic = AsMapping(node, path, "item.topic");
         if (topic is null) return null;
         var id = topic.String("topic_id", required: true, maxLength: 100, example: "intake");
         if (id is not null) RecordUnique(_topicIds, id, topic.Child("topic_id"), topic.Get("topic_id")!, "topic_id");
         _topicScope = new HashSet<string>(StringComparer.Ordinal);
         var declarations = ReadDeclarations(topic);
         _topicScope.UnionWith(declarations.Select(d => d.Name));
-        var actionsNode = topic.List("actions", required: true, nonEmpty: true, itemName: "action");
+        var actionsNode = topic.List("actions", required: true, nonEmpty: true, itemName: "item.action");
         var actions = new List<ActionDefinition>();
         if (actionsNode is not null)
         {
@@ -180,23 +193,23 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
             topic.String("description", maxLength: 1000), topic.String("strategy", maxLength: 2000), declarations, actions);
         // Techniques carry free descriptive metadata about their parameters; tolerate it.
         foreach (var extra in new[] { "technique_id", "input_parameters", "output_variables", "metadata" }) topic.Get(extra);
-        topic.ReportUnknownKeys("a topic");
+        topic.ReportUnknownKeys(issues.T("what.topic"));
         return id is null ? null : result;
     }
 
     private List<VariableDeclaration> ReadDeclarations(MappingView owner)
     {
-        var list = owner.List("declare", itemName: "declaration");
+        var list = owner.List("declare", itemName: "item.declaration");
         var result = new List<VariableDeclaration>();
         if (list is null) return result;
         for (var i = 0; i < list.Children.Count; i++)
         {
-            var d = AsMapping(list.Children[i], $"{owner.Child("declare")}[{i}]", "declaration");
+            var d = AsMapping(list.Children[i], $"{owner.Child("declare")}[{i}]", "item.declaration");
             if (d is null) continue;
             var name = VariableNameField(d, "var");
             var define = d.String("define");
             var valueNode = d.Get("value");
-            d.ReportUnknownKeys("a declaration");
+            d.ReportUnknownKeys(issues.T("what.declaration"));
             if (name is null) continue;
             _definedVariables.Add(name);
             result.Add(new VariableDeclaration(name, define, valueNode is null ? null : YamlValues.ToJson(valueNode)));
@@ -207,7 +220,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
     private string? VariableNameField(MappingView view, string key)
     {
         var name = view.String(key, required: true, maxLength: 100, pattern: Placeholders.VariableName(),
-            patternText: "a name starting with a letter or '_', then letters, digits or '_'", example: "client_name");
+            patternText: issues.T("validation.pattern.variable"), example: "client_name");
         return name is not null && Placeholders.VariableName().IsMatch(name) ? name : null;
     }
 
@@ -217,8 +230,8 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         if (node is null || YamlValues.IsNull(node)) return null;
         if (node is not YamlScalarNode s)
         {
-            issues.Error(owner.Child(key), node, IssueKinds.Type, $"'{key}' must be an expression written as text", "an expression such as: score >= 5 and mood != \"calm\"",
-                YamlValues.Describe(node), $"Write '{key}: <expression>' on one line");
+            issues.Error(owner.Child(key), node, IssueKinds.Type, issues.T("validation.conditionNotText", ("field", key)), issues.T("validation.expected.expression"),
+                issues.Describe(node), issues.T("validation.writeExpression", ("field", key)));
             return null;
         }
         if (Condition.TryParse(s.Value ?? "", out var condition, out var error))
@@ -226,23 +239,22 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
             _conditions.Add((owner.Child(key), node, condition!));
             return condition;
         }
-        issues.Error(owner.Child(key), node, IssueKinds.Syntax, $"Invalid expression in '{key}': {error!.Message} (at character {error.Position + 1})",
-            "comparisons (== != > < >= <= contains) joined with and / or / not", s.Value,
-            "Quote text values (\"calm\"), compare with '==', and balance parentheses");
+        issues.Error(owner.Child(key), node, IssueKinds.Syntax,
+            issues.T("validation.invalidExpression", ("field", key), ("reason", issues.T(error!.Text)), ("position", error.Position + 1)),
+            issues.T("validation.expected.comparisons"), s.Value, issues.T("validation.fixExpression"));
         return null;
     }
 
     private ActionDefinition? ReadAction(YamlNode node, string path)
     {
-        var action = AsMapping(node, path, "action");
+        var action = AsMapping(node, path, "item.action");
         if (action is null) return null;
         var typeNode = action.Get("action_type");
         var type = action.String("action_type", required: true, example: "ai_say");
         if (type is not null && !ActionTypes.All.Contains(type))
         {
-            var close = Suggest.Closest(type, ActionTypes.All);
-            issues.Error(action.Child("action_type"), typeNode, IssueKinds.Enum, $"Unknown action_type '{type}'",
-                string.Join(", ", ActionTypes.All), type, close is null ? "Use one of the listed action types" : $"Did you mean '{close}'?");
+            issues.Error(action.Child("action_type"), typeNode, IssueKinds.Enum, issues.T("validation.unknownActionType", ("value", type)),
+                string.Join(", ", ActionTypes.All), type, issues.DidYouMean(type, ActionTypes.All, "validation.useListedActionType"));
             type = null;
         }
         var id = action.String("action_id", required: true, maxLength: 100, example: "ask_name");
@@ -259,12 +271,12 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
                 ActionTypes.AiThink => ReadAiThink(configView),
                 _ => ReadUseSkill(configView),
             };
-            configView.ReportUnknownKeys($"{type} config", DeprecatedFields.ActionConfig);
+            configView.ReportUnknownKeys(issues.T("what.config", ("type", type)), DeprecatedFields.ActionConfig);
         }
         var misplaced = DeprecatedFields.ConfigFields.ToDictionary(f => f,
-            f => (IssueKinds.Structure, $"'{f}' belongs under 'config'", $"Move '{f}' into the action's 'config' mapping"));
+            f => new FieldHint(IssueKinds.Structure, LocalText.Of("validation.belongsUnderConfig", ("field", f)), LocalText.Of("validation.moveIntoConfig", ("field", f))));
         foreach (var (k, v) in DeprecatedFields.ActionConfig) misplaced[k] = v;
-        action.ReportUnknownKeys("an action", misplaced);
+        action.ReportUnknownKeys(issues.T("what.action"), misplaced);
         return type is null || id is null || config is null ? null : new ActionDefinition(type, id, condition, config);
     }
 
@@ -285,8 +297,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         var criteria = ReadExitCriteria(c);
         if (ack == true && maxRounds is > 1)
             issues.Warning(c.Child("require_acknowledgment"), c.Get("require_acknowledgment"), IssueKinds.Constraint,
-                "'require_acknowledgment' only applies to a single-round ai_say", "max_rounds: 1", $"max_rounds: {maxRounds}",
-                "Remove 'require_acknowledgment'; the client already replies between rounds");
+                issues.T("validation.ackSingleRound"), "max_rounds: 1", $"max_rounds: {maxRounds}", issues.T("validation.removeAck"));
         return content is null ? null : new AiSayConfig(content, tone, maxRounds, exit, ack, criteria);
     }
 
@@ -298,26 +309,27 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         var threshold = ec.Int("understanding_threshold", 0, 100);
         var hasQuestions = ec.Bool("has_questions");
         var customs = new List<CustomCondition>();
-        var list = ec.List("custom_conditions", itemName: "condition");
+        var list = ec.List("custom_conditions", itemName: "item.condition");
         if (list is not null)
         {
             for (var i = 0; i < list.Children.Count; i++)
             {
-                var cc = AsMapping(list.Children[i], $"{ec.Child("custom_conditions")}[{i}]", "custom condition");
+                var cc = AsMapping(list.Children[i], $"{ec.Child("custom_conditions")}[{i}]", "item.customCondition");
                 if (cc is null) continue;
                 var variable = VariableNameField(cc, "variable");
                 var opNode = cc.Get("operator");
                 var op = cc.String("operator", required: true, example: "==");
                 if (op is not null && !Operators.Contains(op))
                 {
-                    issues.Error(cc.Child("operator"), opNode, IssueKinds.Enum, $"Unknown operator '{op}'", string.Join(" ", Operators), op,
-                        Suggest.Closest(op, Operators) is { } s ? $"Did you mean '{s}'?" : "Use one of the listed operators");
+                    issues.Error(cc.Child("operator"), opNode, IssueKinds.Enum, issues.T("validation.unknownOperator", ("value", op)), string.Join(" ", Operators), op,
+                        issues.DidYouMean(op, Operators, "validation.useListedOperator"));
                     op = null;
                 }
                 var valueNode = cc.Get("value");
                 if (valueNode is null)
-                    issues.Error(cc.Child("value"), cc.Node, IssueKinds.Required, "'value' is required", "a value to compare with", "missing", "Add 'value: …'");
-                cc.ReportUnknownKeys("a custom condition");
+                    issues.Error(cc.Child("value"), cc.Node, IssueKinds.Required, issues.T("validation.required", ("field", "value")),
+                        issues.T("validation.expected.compareValue"), issues.T("validation.actual.missing"), issues.T("validation.add", ("field", "value")));
+                cc.ReportUnknownKeys(issues.T("what.customCondition"));
                 if (variable is not null)
                 {
                     _conditionVariables.Add((cc.Child("variable"), cc.Get("variable")!, variable));
@@ -326,7 +338,7 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
                     customs.Add(new CustomCondition(variable, op, YamlValues.ToJson(valueNode)));
             }
         }
-        ec.ReportUnknownKeys("exit_criteria");
+        ec.ReportUnknownKeys(issues.T("what.exitCriteria"));
         return new ExitCriteria(minRounds, threshold, hasQuestions, customs);
     }
 
@@ -347,23 +359,23 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         var content = Content(c);
         var output = ReadOutputs(c);
         if (output.Count == 0 && !c.Has("output"))
-            issues.Warning(c.Child("output"), c.Node, IssueKinds.Structure, "ai_think without 'output' has no effect",
-                "output: [{get, define}]", "missing", "Add the variables the analysis should produce");
+            issues.Warning(c.Child("output"), c.Node, IssueKinds.Structure, issues.T("validation.thinkWithoutOutput"),
+                "output: [{get, define}]", issues.T("validation.actual.missing"), issues.T("validation.addThinkOutputs"));
         return content is null ? null : new AiThinkConfig(content, output);
     }
 
     private List<OutputField> ReadOutputs(MappingView c)
     {
         var result = new List<OutputField>();
-        var list = c.List("output", itemName: "output field");
+        var list = c.List("output", itemName: "item.outputField");
         if (list is null) return result;
         for (var i = 0; i < list.Children.Count; i++)
         {
-            var o = AsMapping(list.Children[i], $"{c.Child("output")}[{i}]", "output field");
+            var o = AsMapping(list.Children[i], $"{c.Child("output")}[{i}]", "item.outputField");
             if (o is null) continue;
             var get = VariableNameField(o, "get");
             var define = o.String("define");
-            o.ReportUnknownKeys("an output field");
+            o.ReportUnknownKeys(issues.T("what.outputField"));
             if (get is null) continue;
             _definedVariables.Add(get);
             _topicScope.Add(get);
@@ -377,34 +389,35 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         var skillNode = c.Get("skill");
         var skill = c.String("skill", required: true, example: "breathing_exercise");
         var inputs = new List<InputBinding>();
-        var inList = c.List("input", itemName: "input binding");
+        var inList = c.List("input", itemName: "item.inputBinding");
         if (inList is not null)
         {
             for (var i = 0; i < inList.Children.Count; i++)
             {
-                var b = AsMapping(inList.Children[i], $"{c.Child("input")}[{i}]", "input binding");
+                var b = AsMapping(inList.Children[i], $"{c.Child("input")}[{i}]", "item.inputBinding");
                 if (b is null) continue;
                 var set = VariableNameField(b, "set");
                 var valueNode = b.Get("value");
                 if (valueNode is null)
-                    issues.Error(b.Child("value"), b.Node, IssueKinds.Required, "'value' is required", "a value or a {placeholder}", "missing", "Add 'value: \"{some_variable}\"'");
+                    issues.Error(b.Child("value"), b.Node, IssueKinds.Required, issues.T("validation.required", ("field", "value")),
+                        issues.T("validation.expected.bindingValue"), issues.T("validation.actual.missing"), issues.T("validation.addBindingValue"));
                 else if (valueNode is YamlScalarNode vs && !YamlValues.IsNull(vs))
                     _texts.Add((b.Child("value"), valueNode, vs.Value ?? "", VisibleScopes()));
-                b.ReportUnknownKeys("an input binding");
+                b.ReportUnknownKeys(issues.T("what.inputBinding"));
                 if (set is not null && valueNode is not null) inputs.Add(new InputBinding(set, YamlValues.ToJson(valueNode)));
             }
         }
         var outputs = new List<string>();
-        var outList = c.List("output", itemName: "output field");
+        var outList = c.List("output", itemName: "item.outputField");
         if (outList is not null)
         {
             for (var i = 0; i < outList.Children.Count; i++)
             {
-                var o = AsMapping(outList.Children[i], $"{c.Child("output")}[{i}]", "output field");
+                var o = AsMapping(outList.Children[i], $"{c.Child("output")}[{i}]", "item.outputField");
                 if (o is null) continue;
                 var get = VariableNameField(o, "get");
                 o.Get("define");
-                o.ReportUnknownKeys("a use_skill output field");
+                o.ReportUnknownKeys(issues.T("what.skillOutputField"));
                 if (get is null) continue;
                 _definedVariables.Add(get);
                 _topicScope.Add(get);
@@ -420,8 +433,8 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         var technique = skills!.Resolve(skillId);
         if (technique is null)
         {
-            issues.Error(c.Child("skill"), skillNode, IssueKinds.Reference, $"Unknown skill '{skillId}'", "the topic_id of a technique script",
-                skillId, "Check the spelling, or add a technique script with this topic_id under scripts/techniques");
+            issues.Error(c.Child("skill"), skillNode, IssueKinds.Reference, issues.T("validation.unknownSkill", ("skill", skillId)), issues.T("validation.expected.techniqueId"),
+                skillId, issues.T("validation.checkSkill"));
             return;
         }
         var produced = new HashSet<string>(StringComparer.Ordinal);
@@ -437,11 +450,11 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         var declared = technique.Topic!.Declarations.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         produced.UnionWith(declared);
         foreach (var o in outputs.Where(o => !produced.Contains(o)))
-            issues.Warning(c.Child("output"), c.Get("output"), IssueKinds.Reference, $"Skill '{skillId}' never sets '{o}'",
-                string.Join(", ", produced.Order(StringComparer.Ordinal)), o, "Copy back a variable the skill declares or outputs");
+            issues.Warning(c.Child("output"), c.Get("output"), IssueKinds.Reference, issues.T("validation.skillNeverSets", ("skill", skillId), ("name", o)),
+                string.Join(", ", produced.Order(StringComparer.Ordinal)), o, issues.T("validation.copyBackDeclared"));
         foreach (var i in inputs.Where(i => !declared.Contains(i.Set)))
-            issues.Warning(c.Child("input"), c.Get("input"), IssueKinds.Reference, $"Skill '{skillId}' does not declare the input '{i.Set}'",
-                string.Join(", ", declared.Order(StringComparer.Ordinal)), i.Set, "Declare the input under the technique topic's 'declare'");
+            issues.Warning(c.Child("input"), c.Get("input"), IssueKinds.Reference, issues.T("validation.skillInputUndeclared", ("skill", skillId), ("name", i.Set)),
+                string.Join(", ", declared.Order(StringComparer.Ordinal)), i.Set, issues.T("validation.declareSkillInput"));
     }
 
     private HashSet<string>[] VisibleScopes() => [_sessionScope, _phaseScope, _topicScope];
@@ -450,8 +463,9 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
     {
         if (seen.TryGetValue(id, out var first))
         {
-            issues.Error(path, node, IssueKinds.Constraint, $"Duplicate {field} '{id}' (first used at {first.Path}, line {first.Node.Start.Line})",
-                $"a unique {field}", id, $"Rename one of them, e.g. '{id}_2'");
+            issues.Error(path, node, IssueKinds.Constraint,
+                issues.T("validation.duplicateId", ("field", field), ("id", id), ("firstPath", first.Path), ("firstLine", first.Node.Start.Line)),
+                issues.T("validation.expected.unique", ("field", field)), id, issues.T("validation.renameOne", ("id", id)));
             return;
         }
         seen[id] = (path, node);
@@ -462,25 +476,22 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
         foreach (var (path, node, condition) in _conditions)
         {
             foreach (var name in condition.Variables.Where(n => !_definedVariables.Contains(n)))
-                issues.Error(path, node, IssueKinds.Reference, $"The condition uses '{name}', which no declare, output or skill output defines",
-                    "a declared or extracted variable", name, Suggest.Closest(name, _definedVariables) is { } s
-                        ? $"Did you mean '{s}'?" : $"Declare it ('declare: [{{var: {name}}}]' on the session) or extract it with an output");
+                issues.Error(path, node, IssueKinds.Reference, issues.T("validation.conditionUndefined", ("name", name)),
+                    issues.T("validation.expected.definedVariable"), name, issues.DidYouMean(name, _definedVariables, "validation.declareOrExtract", ("name", name)));
         }
         foreach (var (path, node, name) in _conditionVariables.Where(v => !_definedVariables.Contains(v.Name)))
-            issues.Error(path, node, IssueKinds.Reference, $"The exit criterion uses '{name}', which no declare, output or skill output defines",
-                "a declared or extracted variable", name, Suggest.Closest(name, _definedVariables) is { } s ? $"Did you mean '{s}'?" : $"Declare '{name}' or extract it with an output");
+            issues.Error(path, node, IssueKinds.Reference, issues.T("validation.exitCriterionUndefined", ("name", name)),
+                issues.T("validation.expected.definedVariable"), name, issues.DidYouMean(name, _definedVariables, "validation.declareOrExtractShort", ("name", name)));
         foreach (var (path, node, text, visible) in _texts)
         {
             foreach (var name in Placeholders.Names(text).Distinct(StringComparer.Ordinal)
                          .Where(n => _definedVariables.Contains(n) && !visible.Any(v => v.Contains(n))))
-                issues.Warning(path, node, IssueKinds.Reference,
-                    $"'{{{name}}}' is set in another topic, and topic variables are not visible here; it stays as written unless supplied at run time",
-                    "a variable declared on this topic, its phase or the session", name,
-                    $"Declare '{name}' on the phase or session ('declare: [{{var: {name}}}]') so every topic can read it");
+                issues.Warning(path, node, IssueKinds.Reference, issues.T("validation.otherTopicVariable", ("name", name)),
+                    issues.T("validation.expected.visibleVariable"), name, issues.T("validation.declareOnPhaseOrSession", ("name", name)));
             foreach (var name in Placeholders.Names(text).Distinct(StringComparer.Ordinal)
                          .Where(n => !_definedVariables.Contains(n) && !SystemVariables.Contains(n)))
-                issues.Warning(path, node, IssueKinds.Reference, $"'{{{name}}}' does not match any declared or extracted variable; it stays as written unless supplied at run time",
-                    "a declared or extracted variable", name, Suggest.Closest(name, _definedVariables) is { } s ? $"Did you mean '{s}'?" : $"Declare '{name}' or pass it as an initial variable");
+                issues.Warning(path, node, IssueKinds.Reference, issues.T("validation.unknownPlaceholder", ("name", name)),
+                    issues.T("validation.expected.definedVariable"), name, issues.DidYouMean(name, _definedVariables, "validation.declareOrPass", ("name", name)));
         }
     }
 }

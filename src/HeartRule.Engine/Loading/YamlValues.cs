@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using HeartRule.Localization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -61,15 +62,15 @@ internal static class YamlValues
         }
     }
 
-    public static string Describe(YamlNode node) => node switch
+    public static LocalText Describe(YamlNode node) => node switch
     {
-        YamlMappingNode => "a mapping",
-        YamlSequenceNode => "a list",
-        YamlScalarNode s when IsNull(s) => "nothing (null)",
-        YamlScalarNode s when TryBool(s, out _) => $"boolean {s.Value}",
-        YamlScalarNode s when TryDouble(s, out _) => $"number {s.Value}",
-        YamlScalarNode s => $"text \"{Truncate(s.Value ?? "", 40)}\"",
-        _ => "an unsupported node",
+        YamlMappingNode => LocalText.Of("describe.mapping"),
+        YamlSequenceNode => LocalText.Of("describe.list"),
+        YamlScalarNode s when IsNull(s) => LocalText.Of("describe.null"),
+        YamlScalarNode s when TryBool(s, out _) => LocalText.Of("describe.boolean", ("value", s.Value)),
+        YamlScalarNode s when TryDouble(s, out _) => LocalText.Of("describe.number", ("value", s.Value)),
+        YamlScalarNode s => LocalText.Of("describe.text", ("value", Truncate(s.Value ?? "", 40))),
+        _ => LocalText.Of("describe.unsupported"),
     };
 
     private static string Truncate(string s, int n) => s.Length <= n ? s : s[..n] + "…";

@@ -31,6 +31,8 @@ public sealed class Script
     public string? Version { get; }
     public string? TemplateScheme { get; }
     public ScriptMetadata? Metadata { get; }
+    /// <summary>The language the script is written in (<c>metadata.language</c>, a BCP 47 tag); null when it does not say.</summary>
+    public string? Language => Metadata?.Language;
     /// <summary>Session-level <c>declare</c> entries (empty for techniques, whose declarations sit on the topic).</summary>
     public IReadOnlyList<VariableDeclaration> Declarations { get; }
     public IReadOnlyList<PhaseDefinition> Phases { get; }
@@ -42,7 +44,7 @@ public sealed class Script
         Phases.SelectMany(p => p.Topics).SelectMany(t => t.Actions);
 }
 
-public sealed record ScriptMetadata(string? Name, string? Version, string? Author, string? Description);
+public sealed record ScriptMetadata(string? Name, string? Version, string? Author, string? Description, string? Language = null);
 
 /// <summary>A <c>declare</c> entry: pins a variable to the scope it is declared in, optionally with a starting value.</summary>
 public sealed record VariableDeclaration(string Name, string? Define, System.Text.Json.Nodes.JsonNode? Value);

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using HeartRule.Contracts;
+using HeartRule.Infrastructure;
+using HeartRule.Localization;
 
 namespace HeartRule.Persistence.Tests.Fixtures;
 
@@ -8,7 +10,8 @@ public static class ProblemAssert
 {
     /// <summary>
     /// Asserts an RFC 7807 HeartRule problem: status, media type, type URN, code, and the type and recovery that
-    /// the code's descriptor in ErrorCodes gives. Returns the document for further checks.
+    /// the code's descriptor in ErrorCodes gives, its words in the language the response says (Content-Language).
+    /// Returns the document for further checks.
     /// </summary>
     public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, string code, int? status = null)
     {
@@ -27,7 +30,9 @@ public static class ProblemAssert
         Assert.Equal(descriptor.Type.ToString().ToLowerInvariant(), problem.GetProperty("errorType").GetString());
         var recovery = problem.GetProperty("recovery");
         Assert.Equal(descriptor.CanRetry, recovery.GetProperty("canRetry").GetBoolean());
-        Assert.Equal(descriptor.Suggestion, recovery.GetProperty("suggestion").GetString());
+        var locale = Catalogue.Resolve(response.Content.Headers.ContentLanguage.FirstOrDefault());
+        Assert.Equal(Problems.Suggestion(code, locale), recovery.GetProperty("suggestion").GetString());
+        Assert.Equal(Problems.Title(code, locale), problem.GetProperty("title").GetString());
         var context = problem.GetProperty("context");
         Assert.False(string.IsNullOrWhiteSpace(context.GetProperty("traceId").GetString()));
         Assert.True(DateTimeOffset.UtcNow - context.GetProperty("time").GetDateTimeOffset() < TimeSpan.FromMinutes(1));

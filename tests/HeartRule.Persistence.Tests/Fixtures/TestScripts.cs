@@ -56,4 +56,38 @@ public static class TestScripts
                       config:
                         skill: no_such_skill
         """;
+
+    /// <summary>
+    /// A Chinese script (Chinese ids, content and variable names) with five errors: an action without action_id, an
+    /// unknown action type, a max_rounds out of range, an unknown field (its "е" is Cyrillic) and a condition on a
+    /// variable nothing defines.
+    /// </summary>
+    public static string BrokenChinese(string id) => $"""
+        metadata:
+          name: 坏掉的初次访谈
+          language: zh-CN
+        session:
+          session_id: {id}
+          phases:
+            - phase_id: 开始
+              topics:
+                - topic_id: 认识
+                  actions:
+                    - action_type: ai_say
+                      config:
+                        content: 欢迎你。
+                    - action_type: ai_sya
+                      action_id: 问称呼
+                      config:
+                        content: 我该怎么称呼你？
+                    - action_type: ai_ask
+                      action_id: 问原因
+                      condition: 称呼 != null
+                      config:
+                        content: 是什么让你来到这里？
+                        max_rounds: 11
+                        tonе: 温和
+                        output:
+                          - get: 困扰
+        """;
 }

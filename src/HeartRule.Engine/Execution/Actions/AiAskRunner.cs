@@ -29,7 +29,7 @@ internal sealed class AiAskRunner : IActionRunner
         if (string.IsNullOrWhiteSpace(input))
         {
             // "Next" is not an answer; asking again costs no model call and no round.
-            await ctx.SayAsync(action, runtime, ctx.Options.EmptyAnswerPrompt);
+            await ctx.SayAsync(action, runtime, ctx.EngineText("engine.emptyAnswer"));
             return ActionStep.Waiting;
         }
         var reply = await CallAsync(ctx, action, runtime, config, input, ct);
@@ -50,27 +50,27 @@ internal sealed class AiAskRunner : IActionRunner
         }
         runtime.Round++;
         var text = LlmReplyParser.Text(reply.Json, "content");
-        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? OfflineChatClient.FollowUp : text.Trim());
+        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? ctx.EngineText("engine.followUp") : text.Trim());
         return ActionStep.Waiting;
     }
 
     private static Task<LlmReply> CallAsync(TurnContext ctx, ActionDefinition action, ActionRuntime runtime, AiAskConfig config, string answer, CancellationToken ct)
     {
         var content = ctx.Substitute(config.Content);
-        var template = ctx.Templates.Get(ctx.ScriptOf(ctx.Frame).TemplateScheme ?? ctx.Script.TemplateScheme, "ai_ask");
+        var template = ctx.Template("ai_ask");
         var prompt = PromptBuilder.Build(ctx, template, runtime, content, config.Tone, config.Exit, config.Output);
-        var hints = PromptBuilder.Hints(ctx, LlmHints.Purposes.AiAsk, runtime, content, config.Output.Select(o => o.Get), config.Exit, answer);
-        return ctx.Llm.CallAsync(new LlmRequest(action.Id, action.Type, LlmHints.Purposes.AiAsk, runtime.Round, prompt, hints, 0.7f, 800, true), ct);
+        var hints = PromptBuilder.Hints(template, LlmHints.Purposes.AiAsk, runtime, content, config.Output, config.Exit, answer);
+        return ctx.Llm.CallAsync(new LlmRequest(action.Id, action.Type, LlmHints.Purposes.AiAsk, runtime.Round, prompt, template.Source, hints, 0.7f, 800, true), ct);
     }
 
     private static async Task ResolveMissingAsync(TurnContext ctx, ActionDefinition action, ActionRuntime runtime, AiAskConfig config, string lastAnswer, CancellationToken ct)
     {
         var missing = config.Output.Where(o => !runtime.Filled.Contains(o.Get)).ToList();
         if (missing.Count == 0) return;
-        var template = ctx.Templates.Get(ctx.ScriptOf(ctx.Frame).TemplateScheme ?? ctx.Script.TemplateScheme, "extract");
+        var template = ctx.Template("extract");
         var prompt = PromptBuilder.Build(ctx, template, runtime, ctx.Substitute(config.Content), config.Tone, config.Exit, missing);
-        var hints = PromptBuilder.Hints(ctx, LlmHints.Purposes.Extract, runtime, "", missing.Select(o => o.Get), null, lastAnswer);
-        var reply = await ctx.Llm.CallAsync(new LlmRequest(action.Id, action.Type, LlmHints.Purposes.Extract, runtime.Round, prompt, hints, 0.3f, 500, false), ct);
+        var hints = PromptBuilder.Hints(template, LlmHints.Purposes.Extract, runtime, "", missing, null, lastAnswer);
+        var reply = await ctx.Llm.CallAsync(new LlmRequest(action.Id, action.Type, LlmHints.Purposes.Extract, runtime.Round, prompt, template.Source, hints, 0.3f, 500, false), ct);
         foreach (var output in missing)
         {
             var value = reply.Json[output.Get];

@@ -40,13 +40,13 @@ internal sealed class AiSayRunner : IActionRunner
     private static async Task<JsonObject> SpeakAsync(TurnContext ctx, ActionDefinition action, ActionRuntime runtime, AiSayConfig config, CancellationToken ct)
     {
         var content = ctx.Substitute(config.Content);
-        var template = ctx.Templates.Get(ctx.ScriptOf(ctx.Frame).TemplateScheme ?? ctx.Script.TemplateScheme, "ai_say");
+        var template = ctx.Template("ai_say");
         var threshold = config.ExitCriteria?.UnderstandingThreshold ?? 80;
         var prompt = PromptBuilder.Build(ctx, template, runtime, content, config.Tone, config.Exit, [],
             new Dictionary<string, string> { ["understanding_threshold"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var lastAnswer = runtime.Round > 1 ? ctx.LastClientMessage() : "";
-        var hints = PromptBuilder.Hints(ctx, LlmHints.Purposes.AiSay, runtime, content, [], config.Exit, lastAnswer);
-        var reply = await ctx.Llm.CallAsync(new LlmRequest(action.Id, action.Type, LlmHints.Purposes.AiSay, runtime.Round, prompt, hints, 0.7f, 1000, true), ct);
+        var hints = PromptBuilder.Hints(template, LlmHints.Purposes.AiSay, runtime, content, [], config.Exit, lastAnswer);
+        var reply = await ctx.Llm.CallAsync(new LlmRequest(action.Id, action.Type, LlmHints.Purposes.AiSay, runtime.Round, prompt, template.Source, hints, 0.7f, 1000, true), ct);
         var text = LlmReplyParser.Text(reply.Json, "content");
         // A reply without usable text must not leave the client facing silence: fall back to the script's own words.
         await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? content : text.Trim());

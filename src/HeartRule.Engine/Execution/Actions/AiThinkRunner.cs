@@ -11,10 +11,10 @@ internal sealed class AiThinkRunner : IActionRunner
         runtime.Round = 1;
         runtime.MaxRounds = 1;
         var content = ctx.Substitute(config.Content);
-        var template = ctx.Templates.Get(ctx.ScriptOf(ctx.Frame).TemplateScheme ?? ctx.Script.TemplateScheme, "ai_think");
+        var template = ctx.Template("ai_think");
         var prompt = PromptBuilder.Build(ctx, template, runtime, content, null, null, config.Output);
-        var hints = PromptBuilder.Hints(ctx, LlmHints.Purposes.AiThink, runtime, content, config.Output.Select(o => o.Get), null, ctx.LastClientMessage());
-        var reply = await ctx.Llm.CallAsync(new LlmRequest(action.Id, action.Type, LlmHints.Purposes.AiThink, 1, prompt, hints, 0.3f, 800, false), ct);
+        var hints = PromptBuilder.Hints(template, LlmHints.Purposes.AiThink, runtime, content, config.Output, null, ctx.LastClientMessage());
+        var reply = await ctx.Llm.CallAsync(new LlmRequest(action.Id, action.Type, LlmHints.Purposes.AiThink, 1, prompt, template.Source, hints, 0.3f, 800, false), ct);
         foreach (var output in config.Output)
         {
             // An analysis the model skipped is recorded as empty text, so later conditions see a defined value.
