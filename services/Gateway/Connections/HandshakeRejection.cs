@@ -11,6 +11,10 @@ namespace HeartRule.Gateway.Connections;
 /// </summary>
 public sealed record HandshakeRejection(string Reason, int Status, string Code, LocalText Message, string? Headers = null)
 {
+    /// <summary>The problem document of the refusal, in the handshake's language: the same on either way a handshake arrives.</summary>
+    public Infrastructure.HeartRuleProblem Problem(string locale) =>
+        Infrastructure.Problems.Create(Code, Message, status: Status, locale: locale) with { Instance = WebSocketEndpoint.Path };
+
     public static readonly HandshakeRejection Malformed =
         new("malformed", StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, LocalText.Of("error.handshake.malformed"));
 

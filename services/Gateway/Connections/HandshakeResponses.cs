@@ -29,10 +29,9 @@ public static class HandshakeResponses
     }
 
     /// <summary>A problem document in <paramref name="locale"/>, and the connection closes after it.</summary>
-    public static void WriteRejection(PipeWriter output, HandshakeRejection rejection, string path, string locale)
+    public static void WriteRejection(PipeWriter output, HandshakeRejection rejection, string locale)
     {
-        var problem = Problems.Create(rejection.Code, rejection.Message, status: rejection.Status, locale: locale) with { Instance = path };
-        var body = JsonSerializer.SerializeToUtf8Bytes(problem, Problems.Json);
+        var body = JsonSerializer.SerializeToUtf8Bytes(rejection.Problem(locale), Problems.Json);
         // RFC 9110 §15.5.22: a 426 names the protocol to upgrade to, and an Upgrade header is a connection option.
         var connection = rejection.Status == StatusCodes.Status426UpgradeRequired
             ? "Connection: Upgrade, close\r\nUpgrade: websocket\r\n"

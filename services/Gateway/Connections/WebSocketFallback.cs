@@ -33,7 +33,7 @@ public static class WebSocketFallback
                     var colon = line.IndexOf(':');
                     http.Response.Headers.Append(line[..colon], line[(colon + 1)..].Trim());
                 }
-                await Problems.WriteAsync(http, Problems.Create(rejection.Code, rejection.Message, status: rejection.Status, locale: locale) with { Instance = WebSocketEndpoint.Path });
+                await Problems.WriteAsync(http, rejection.Problem(locale));
                 return;
             }
             WebSocket socket;

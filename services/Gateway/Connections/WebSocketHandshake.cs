@@ -157,7 +157,7 @@ public sealed class WebSocketHandshake(
     private async Task RefuseAsync(IDuplexPipe transport, HandshakeRejection rejection, string locale, bool linger)
     {
         metrics.HandshakeRefused(rejection);
-        HandshakeResponses.WriteRejection(transport.Output, rejection, WebSocketEndpoint.Path, locale);
+        HandshakeResponses.WriteRejection(transport.Output, rejection, locale);
         await transport.Output.FlushAsync();
         if (!linger) return;
         using var lingering = new CancellationTokenSource(Linger);
