@@ -47,8 +47,22 @@ public static class InternalEndpoints
         // The actor is the user the Sessions service checked; only a service can say so (this group's policy).
         sessions.MapDelete("/{id:guid}", async (Guid id, string? actor, string? actorRoles, SessionStore store, CancellationToken ct) =>
             await store.DeleteAsync(id, ct, actor is null ? null : new Caller(actor, ParseRoles(actorRoles))) ? Results.NoContent() : Results.NotFound());
+        // The Gateway asks here before it lets someone other than the owner watch a session (session.attach): the
+        // script's own authors may, read-only. Each watch granted is audited, since it is a read of someone's conversation.
+        sessions.MapPost("/{id:guid}/observers", async (Guid id, Observer observer, SessionStore store, ScriptStore scripts, AuditLog audit, CancellationToken ct) =>
+        {
+            if (await store.GetOwnerAsync(id, ct) is not { Status: not "deleted" } session) return Results.NotFound();
+            var caller = new Caller(observer.UserId, ParseRoles(observer.Roles));
+            if (await scripts.GetOwnersAsync(session.ScriptId, ct) is not { } owners || !ScriptPermissions.MayObserveSessions(caller, owners))
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            await audit.AppendAsync(new AuditEntry(caller, AuditLog.Actions.SessionObserve, "session", id.ToString(),
+                new { session.ScriptId, observer.Debug }), ct);
+            return Results.NoContent();
+        });
         return app;
     }
+
+    public sealed record Observer(string UserId, string? Roles, bool Debug);
 
     public sealed record SessionCreated(Guid SessionId, string UserId, string? Roles, string ScriptId, int ScriptVersion);
 

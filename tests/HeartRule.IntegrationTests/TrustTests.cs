@@ -105,6 +105,85 @@ public sealed class TrustTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task The_authors_of_a_script_watch_its_sessions_read_only_with_debug_and_nobody_else_does()
+    {
+        var id = "trust_watch_" + Guid.NewGuid().ToString("N")[..8];
+        var yaml = $"""
+            session:
+              session_id: {id}
+              session_name: Watched
+              phases:
+                - phase_id: p1
+                  topics:
+                    - topic_id: t1
+                      actions:
+                        - action_type: ai_ask
+                          action_id: mood
+                          config:
+                            content: How are you today?
+                            output:
+                              - get: mood
+                                define: How the client feels.
+                        - action_type: ai_ask
+                          action_id: sleep
+                          config:
+                            content: How do you sleep?
+                            output:
+                              - get: sleep
+                                define: How the client sleeps.
+            """;
+        using var authorApi = await system.ApiClientAsync("trust-watch-author", Roles.Author);
+        using (var uploaded = await authorApi.PostAsJsonAsync("/api/scripts", new { yaml }))
+            Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        using (var published = await authorApi.PostAsync($"/api/scripts/{id}/versions/1/publish", null))
+            Assert.Equal(HttpStatusCode.NoContent, published.StatusCode);
+        using (var shared = await authorApi.PostAsJsonAsync($"/api/scripts/{id}/shares", new { userId = "trust-watch-colleague" }))
+            Assert.Equal(HttpStatusCode.NoContent, shared.StatusCode);
+
+        await using var client = await system.ConnectAsync("trust-watch-client");
+        var (sessionId, _) = await client.StartAsync(id);
+        // Whose script a session runs is read from its stored row, written just after the first turn is published.
+        await system.WaitUntilStoredAsync(sessionId, turns: 1);
+
+        // The script's author attaches with debug: the transcript so far, then the client's next turn with its LLM calls.
+        await using var author = await system.ConnectAsync("trust-watch-author", roles: [Roles.Author]);
+        await author.AttachAsync(sessionId, debug: true);
+        Assert.Equal(["How are you today?"], (await author.ReadTurnAsync()).AiTexts);
+        var said = await client.SayAsync(sessionId, "Tired but fine");
+        var watched = await author.ReadTurnAsync();
+        Assert.Equal(said.Messages.Select(m => m.Seq), watched.Messages.Select(m => m.Seq));
+        Assert.True(watched.Completed.Debug!.Value.GetProperty("llmCalls").GetArrayLength() > 0);
+
+        // Watching is read-only: the author's input into the client's session is refused.
+        await author.SendAsync(new InputFrame { RequestId = "speak", SessionId = sessionId, ClientMessageId = "author-1", Text = "Hello from the author" });
+        Assert.Equal(("FORBIDDEN", sessionId), await CodeAndSession(author, "speak"));
+
+        // An author the script is shared with may watch too; another author and an admin, owners of nothing here, may not.
+        await using var colleague = await system.ConnectAsync("trust-watch-colleague", roles: [Roles.Author]);
+        await colleague.AttachAsync(sessionId);
+        await using var stranger = await system.ConnectAsync("trust-watch-stranger", roles: [Roles.Author]);
+        await stranger.SendAsync(new SessionAttachFrame { RequestId = "stranger", SessionId = sessionId, Debug = true });
+        Assert.Equal(("FORBIDDEN", sessionId), await CodeAndSession(stranger, "stranger"));
+        await using var admin = await system.ConnectAsync("trust-watch-admin", roles: [Roles.Admin]);
+        await admin.SendAsync(new SessionAttachFrame { RequestId = "admin", SessionId = sessionId });
+        Assert.Equal(("FORBIDDEN", sessionId), await CodeAndSession(admin, "admin"));
+
+        // Every watch granted is in the audit log, with who watched and whether with debug.
+        using var auditor = await system.ApiClientAsync("trust-watch-auditor", Roles.Admin);
+        var watches = (await auditor.GetFromJsonAsync<JsonElement>($"/api/admin/audit?objectType=session&objectId={sessionId}&action=session.observe"))
+            .GetProperty("items").EnumerateArray()
+            .Select(e => (e.GetProperty("actor").GetString(), e.GetProperty("details").GetProperty("debug").GetBoolean()))
+            .Order().ToList();
+        Assert.Equal([("trust-watch-author", true), ("trust-watch-colleague", false)], watches);
+    }
+
+    private static async Task<(string, Guid?)> CodeAndSession(HeartRuleClient client, string requestId)
+    {
+        var error = await client.WaitForAsync<ErrorFrame>(e => e.RequestId == requestId);
+        return (error.Code, error.SessionId);
+    }
+
+    [Fact]
     public async Task Creating_a_session_over_the_socket_or_http_and_deleting_it_are_audited_with_their_user()
     {
         await using var client = await system.ConnectAsync("trust-audited", roles: [Roles.Author]);

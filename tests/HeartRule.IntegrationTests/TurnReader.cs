@@ -35,6 +35,15 @@ public static class TurnReader
         return (started.SessionId, await client.ReadTurnAsync());
     }
 
+    /// <summary>Attaches and waits for session.attached; an error frame in answer fails the test with its code.</summary>
+    public static async Task AttachAsync(this HeartRuleClient client, Guid sessionId, long lastSeq = 0, bool debug = false)
+    {
+        var requestId = Guid.NewGuid().ToString("N");
+        await client.SendAsync(new SessionAttachFrame { RequestId = requestId, SessionId = sessionId, LastSeq = lastSeq, Debug = debug });
+        var answer = await client.WaitForAsync<Frame>(f => f is SessionAttachedFrame { RequestId: var r } && r == requestId || f is ErrorFrame { RequestId: var e } && e == requestId);
+        if (answer is ErrorFrame error) throw new Xunit.Sdk.XunitException($"Attach refused: {error.Code}: {error.Message}");
+    }
+
     public static async Task<Turn> SayAsync(this HeartRuleClient client, Guid sessionId, string text, string? clientMessageId = null)
     {
         var id = clientMessageId ?? Guid.NewGuid().ToString("N");

@@ -14,6 +14,7 @@ public sealed class FrameDispatcher(
     LocalSubscriptions subscriptions,
     SessionOwnership ownership,
     SessionOwners owners,
+    TranscriptClient transcript,
     NodeIdentity node,
     EventLog log,
     TimeProvider time,
@@ -70,8 +71,8 @@ public sealed class FrameDispatcher(
 
     private async Task AttachAsync(ClientConnection connection, SessionAttachFrame frame)
     {
-        if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
         if (frame.Debug == true && !MayDebug(connection, frame.RequestId, frame.SessionId)) return;
+        if (!await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId, observeWithDebug: frame.Debug == true)) return;
         var lastSeq = Math.Max(0, frame.LastSeq ?? 0);
         if (frame.Debug == true) await owners.MarkDebuggedAsync(frame.SessionId);
         var subscription = await subscriptions.AddAsync(connection, frame.SessionId, frame.Debug ?? false, lastSeq);
@@ -128,13 +129,24 @@ public sealed class FrameDispatcher(
         }
     }
 
-    private async Task<bool> CheckOwnerAsync(ClientConnection connection, Guid sessionId, string? requestId)
+    /// <summary>
+    /// The owner may use a session. With <paramref name="observeWithDebug"/> set (an attach), the authors of the
+    /// session's script may also watch it, read-only: their inputs still fail this check, since
+    /// <see cref="ClientConnection.OwnedSession"/> is never set for them.
+    /// </summary>
+    private async Task<bool> CheckOwnerAsync(ClientConnection connection, Guid sessionId, string? requestId, bool? observeWithDebug = null)
     {
         var owner = await ownership.GetOwnerAsync(sessionId, connection.Closed);
         if (owner is null)
         {
             connection.SendError(ErrorCodes.SessionNotFound, LocalText.Of("error.noSession", ("session", sessionId)), requestId, sessionId);
             return false;
+        }
+        if (owner != connection.UserId && observeWithDebug is { } debug && connection.User.MayDebug
+            && await transcript.MayObserveAsync(sessionId, connection.UserId, connection.User.Roles, debug, connection.Closed))
+        {
+            logger.LogInformation("User {UserId} watches session {SessionId} of another user as an author of its script", connection.UserId, sessionId);
+            return true;
         }
         if (owner != connection.UserId)
         {

@@ -4,7 +4,7 @@ using HeartRule.Protocol;
 
 namespace HeartRule.Gateway.Routing;
 
-/// <summary>Reads the stored transcript from the Persistence service and shapes it into frames.</summary>
+/// <summary>Reads what the Persistence service stores of a session: its transcript (shaped into frames), its owner, and who else may watch it.</summary>
 public sealed class TranscriptClient(HttpClient http)
 {
     /// <summary>Events with afterSeq &lt; seq ≤ upToSeq (or all that follow), in order, a page of at most <paramref name="pageSize"/> at a time.</summary>
@@ -28,6 +28,16 @@ public sealed class TranscriptClient(HttpClient http)
         response.EnsureSuccessStatusCode();
         var snapshot = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         return snapshot.GetProperty("userId").GetString();
+    }
+
+    /// <summary>Whether this user may watch the session of another (Persistence decides, by the script's owners, and audits it).</summary>
+    public async Task<bool> MayObserveAsync(Guid sessionId, string userId, IEnumerable<string> roles, bool debug, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"/internal/sessions/{sessionId}/observers",
+            new { userId, roles = string.Join(',', roles), debug }, ct);
+        if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden) return false;
+        response.EnsureSuccessStatusCode();
+        return true;
     }
 }
 

@@ -32,6 +32,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         public const string ScriptUnshare = "script.unshare";
         public const string ScriptDelete = "script.delete";
         public const string SessionDelete = "session.delete";
+        public const string SessionObserve = "session.observe";
         public const string SessionErase = "session.erase";
         public const string UserErase = "user.erase";
         public const string AuditRead = "audit.read";

@@ -35,7 +35,17 @@ public static class ScriptPermissions
     /// it. Ownership counts only while the role does: an owner who is no longer an author changes nothing.
     /// </summary>
     public static bool MayManage(Caller caller, ScriptOwners owners) =>
-        caller.IsAdmin || (caller.IsAuthorOrAdmin && (owners.OwnerId == caller.UserId || owners.SharedWith.Contains(caller.UserId)));
+        caller.IsAdmin || (caller.IsAuthorOrAdmin && IsOwner(caller, owners));
+
+    /// <summary>
+    /// Watching other people's sessions on a script (read-only, debug frames included) is for the script's own
+    /// authors: its creator and the authors it is shared with, while they hold the author or admin role. Unlike
+    /// <see cref="MayManage"/>, being an admin is not enough: an admin may erase a conversation, not read it.
+    /// </summary>
+    public static bool MayObserveSessions(Caller caller, ScriptOwners owners) => caller.IsAuthorOrAdmin && IsOwner(caller, owners);
+
+    private static bool IsOwner(Caller caller, ScriptOwners owners) =>
+        owners.OwnerId == caller.UserId || owners.SharedWith.Contains(caller.UserId);
 }
 
 public sealed record AddVersionResult(AddVersionOutcome Outcome, int Version, bool Created, string? StoredKind);

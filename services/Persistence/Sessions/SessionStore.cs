@@ -52,7 +52,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<SessionOwner>(new CommandDefinition(
-            "SELECT user_id AS UserId, status AS Status FROM sessions WHERE id = @id", new { id }, cancellationToken: ct));
+            "SELECT user_id AS UserId, status AS Status, script_id AS ScriptId FROM sessions WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
     /// <summary>A user's sessions, newest first; deleted ones are never listed.</summary>

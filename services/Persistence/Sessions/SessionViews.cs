@@ -28,5 +28,5 @@ public sealed record VariableChangeView(
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 
-/// <summary>Who owns a session and whether it still exists: the check every read starts with.</summary>
-public sealed record SessionOwner(string UserId, string Status);
+/// <summary>Who owns a session, whether it still exists, and on which script it runs: the check every read starts with.</summary>
+public sealed record SessionOwner(string UserId, string Status, string ScriptId);
