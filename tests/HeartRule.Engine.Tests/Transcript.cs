@@ -33,6 +33,11 @@ internal static class Transcript
         foreach (var m in r.Messages) sb.Append($"[{m.ActionId}#{m.Round}] {m.Content}\n");
         foreach (var c in r.ChangedVariables)
             sb.Append($"  {c.Scope}.{c.Name} = {c.NewValue?.ToJsonString(Readable) ?? "null"}\n");
+        if (r.Safety is { IsQuiet: false } s)
+        {
+            sb.Append($"  ! risk {s.Risk.ToWire()}{(s.Acted ? ", acted" : "")}{(s.Suspended ? ", suspended" : "")}{(s.Reason is null ? "" : $" ({s.Reason})")}{(s.Evidence.Count == 0 ? "" : ": " + string.Join(", ", s.Evidence))}\n");
+            foreach (var replaced in s.RepliesReplaced) sb.Append($"  ! reply of {replaced.ActionId} replaced ({replaced.RuleId})\n");
+        }
         sb.Append(r.Status switch
         {
             ExecutionStatus.WaitingInput => $"= waiting at {(r.Position.SkillId is null ? "" : r.Position.SkillId + "/")}{r.Position.ActionId} (round {r.Position.CurrentRound}/{r.Position.MaxRounds})\n",

@@ -28,6 +28,9 @@ public sealed class EngineOptions
     /// <summary>How many past messages prompts show.</summary>
     public int HistoryWindow { get; init; } = 10;
 
+    /// <summary>The crisis screen, the reply check and the crisis resources (docs/safety.md).</summary>
+    public SafetyOptions Safety { get; init; } = new();
+
     /// <summary>Guards against skills that call each other in a loop.</summary>
     public int MaxSkillDepth { get; init; } = 8;
 

@@ -21,6 +21,8 @@ public sealed class EngineState
     public bool Started => Data.Started;
     public int Turn => Data.Turn;
     public IReadOnlyList<ConversationEntry> History => Data.History;
+    /// <summary>The script waits in its crisis protocol (<see cref="ScriptExecutor.Resume"/> lets it go on).</summary>
+    public bool Suspended => Data.Crisis is not null;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -86,6 +88,15 @@ internal sealed class StateData
     public List<FrameData> Frames { get; set; } = [];
     public VariableData Variables { get; set; } = new();
     public List<ConversationEntry> History { get; set; } = [];
+    /// <summary>Set while the script is suspended in its crisis protocol; its position is kept to resume from.</summary>
+    public CrisisData? Crisis { get; set; }
+}
+
+internal sealed class CrisisData
+{
+    public RiskLevel Level { get; set; }
+    public string? Reason { get; set; }
+    public int SinceTurn { get; set; }
 }
 
 /// <summary>One level of execution: the session itself, or a skill it called (innermost last).</summary>

@@ -79,9 +79,32 @@ public sealed class ScriptExecutor
             else if (!string.IsNullOrEmpty(input))
             {
                 working.Data.History.Add(new ConversationEntry("user", input, ctx.Frame.Current?.ActionId, working.Data.Turn));
+                // Every input is screened before the script sees it; a clear crisis needs no model to act on.
+                var screen = ctx.Safety.Screen(input);
+                if (working.Data.Crisis is not null) return await SuspendedTurnAsync(ctx, working);
+                if (screen.Level.Acts() || (screen.Unsure && (await ctx.Safety.SecondOpinionAsync(ct)).Acts()))
+                    return await CrisisTurnAsync(ctx, working);
             }
-            position = await RunAsync(ctx, input, ct);
-            return new TurnResult(ctx.Messages, working, ctx.Changes, position, working.Data.Status, ctx.LlmCalls, null);
+            try
+            {
+                position = await RunAsync(ctx, input, ct);
+            }
+            catch (CrisisDetectedException)
+            {
+                // The model's alarm, confirmed mid-turn: nothing of this turn stands but the client's words and the
+                // calls made; the script stays where it was, waiting to resume.
+                await ctx.RetractTurnAsync();
+                var fresh = original.Clone();
+                fresh.Data.Turn++;
+                fresh.Data.History.Add(working.Data.History[^1]);
+                var crisisCtx = new TurnContext(script, fresh.Data, _chat, _options);
+                crisisCtx.LlmCalls.AddRange(ctx.LlmCalls);
+                return await CrisisTurnAsync(crisisCtx, fresh, ctx.Safety);
+            }
+            return new TurnResult(ctx.Messages, working, ctx.Changes, position, working.Data.Status, ctx.LlmCalls, null)
+            {
+                Safety = ctx.Safety.Screened ? ctx.Safety.Report(acted: false, suspended: false) : null,
+            };
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -115,6 +138,56 @@ public sealed class ScriptExecutor
             new EngineError(EngineErrorCodes.LlmUnavailable, Catalogue.Get(locale, "engine.error.llmUnreachable"), true),
         _ => new EngineError(EngineErrorCodes.ActionExecutionError, Catalogue.Get(locale, "engine.error.unexpected"), true),
     };
+
+    /// <summary>
+    /// Lets a session suspended in its crisis protocol go on with its script, from the position it was suspended at
+    /// (a counsellor handing it back). A state that is not suspended is returned as it is.
+    /// </summary>
+    public static EngineState Resume(EngineState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!state.Suspended) return state;
+        var resumed = state.Clone();
+        resumed.Data.Crisis = null;
+        return resumed;
+    }
+
+    /// <summary>High risk: the crisis response instead of the script, which stays suspended where it stood.</summary>
+    private static async Task<TurnResult> CrisisTurnAsync(TurnContext ctx, EngineState state, SafetyNet? judged = null)
+    {
+        var safety = judged ?? ctx.Safety;
+        state.Data.Crisis = new CrisisData { Level = safety.Level, Reason = safety.Reason, SinceTurn = state.Data.Turn };
+        await ctx.SayAsEngineAsync(CrisisKind, safety.CrisisMessage(followUp: false));
+        state.Data.Status = ExecutionStatus.WaitingInput;
+        return new TurnResult(ctx.Messages, state, [], PositionOf(ctx, null, ctx.Frame.Current), ExecutionStatus.WaitingInput, ctx.LlmCalls, null)
+        {
+            Safety = safety.Report(acted: true, suspended: true),
+        };
+    }
+
+    /// <summary>
+    /// While suspended, every input gets the protocol's follow-up and the script does not move. Words that show a
+    /// higher risk than the one flagged act again (the flag is raised); the same or lower do not alert twice.
+    /// </summary>
+    private static async Task<TurnResult> SuspendedTurnAsync(TurnContext ctx, EngineState state)
+    {
+        var crisis = state.Data.Crisis!;
+        var escalated = ctx.Safety.Level > crisis.Level && ctx.Safety.Level.Acts();
+        if (escalated)
+        {
+            crisis.Level = ctx.Safety.Level;
+            crisis.Reason = ctx.Safety.Reason;
+        }
+        await ctx.SayAsEngineAsync(CrisisKind, ctx.Safety.CrisisMessage(followUp: true));
+        state.Data.Status = ExecutionStatus.WaitingInput;
+        return new TurnResult(ctx.Messages, state, [], PositionOf(ctx, null, ctx.Frame.Current), ExecutionStatus.WaitingInput, ctx.LlmCalls, null)
+        {
+            Safety = ctx.Safety.Report(acted: escalated, suspended: true),
+        };
+    }
+
+    /// <summary>The action id and type of the engine's crisis messages.</summary>
+    public const string CrisisKind = "crisis";
 
     private async Task<ExecutionPosition> RunAsync(TurnContext ctx, string? input, CancellationToken ct)
     {

@@ -17,7 +17,11 @@ internal sealed class TurnContext
         Locale = state.Locale ?? script.Language ?? HeartRule.Localization.Locale.English;
         Locales = HeartRule.Localization.Locale.Fallbacks(Locale, script.Language);
         SpeechLocale = Locales.First(Catalogue.Has);
+        Safety = new SafetyNet(this);
+        Llm.OnCrisisSignal = Safety.OnModelSignalAsync;
     }
+
+    public SafetyNet Safety { get; }
 
     public Script Script { get; }
     public StateData State { get; }
@@ -63,12 +67,34 @@ internal sealed class TurnContext
     public TopicDefinition? TopicOf(FrameData frame) =>
         PhaseOf(frame) is { } p && frame.TopicIndex < p.Topics.Count ? p.Topics[frame.TopicIndex] : null;
 
-    public async ValueTask SayAsync(ActionDefinition action, ActionRuntime runtime, string content)
+    /// <summary>Says an action's message, unless the reply check holds it back: then what was streamed of it is taken back and the safe fallback said.</summary>
+    public async ValueTask SayAsync(ActionDefinition action, ActionRuntime runtime, string content, System.Text.Json.Nodes.JsonObject? modelReply = null)
     {
+        if (Safety.CheckReply(action.Id, content, modelReply) is { } fallback)
+        {
+            await RetractAsync(action, runtime).ConfigureAwait(false);
+            content = fallback;
+        }
         Messages.Add(new EngineMessage("assistant", content, action.Id, action.Type, runtime.Round));
         State.History.Add(new ConversationEntry("assistant", content, action.Id, State.Turn));
         if (Options.OnDelta is { } onDelta)
             await onDelta(new MessageDelta(action.Id, action.Type, runtime.Round, content, IsFinal: true)).ConfigureAwait(false);
+    }
+
+    /// <summary>A message of the engine's own (the crisis protocol), not of an action.</summary>
+    public async ValueTask SayAsEngineAsync(string kind, string content)
+    {
+        Messages.Add(new EngineMessage("assistant", content, kind, kind, 0));
+        State.History.Add(new ConversationEntry("assistant", content, kind, State.Turn));
+        if (Options.OnDelta is { } onDelta)
+            await onDelta(new MessageDelta(kind, kind, 0, content, IsFinal: true)).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes back everything streamed in this turn: the turn is being replaced by the crisis response.</summary>
+    public async ValueTask RetractTurnAsync()
+    {
+        if (Options.OnDelta is { } onDelta)
+            await onDelta(new MessageDelta("", "", 0, "", IsFinal: true, Discarded: true) { RetractsTurn = true }).ConfigureAwait(false);
     }
 
     public async ValueTask RetractAsync(ActionDefinition action, ActionRuntime runtime)

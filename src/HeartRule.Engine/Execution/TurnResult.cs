@@ -12,7 +12,11 @@ public sealed record TurnResult(
     ExecutionPosition Position,
     ExecutionStatus Status,
     IReadOnlyList<LlmCallRecord> LlmCalls,
-    EngineError? Error);
+    EngineError? Error)
+{
+    /// <summary>What the safety net saw and did; null for a turn without client input (a start).</summary>
+    public TurnSafety? Safety { get; init; }
+}
 
 public sealed record EngineMessage(string Role, string Content, string ActionId, string ActionType, int Round);
 
@@ -58,4 +62,8 @@ public static class EngineErrorCodes
 /// message as the engine will return it; a discarded one tells listeners to drop what they showed, because
 /// the action ended without speaking (e.g. an ai_ask whose exit was met).
 /// </summary>
-public sealed record MessageDelta(string ActionId, string ActionType, int Round, string Text, bool IsFinal = false, bool Discarded = false);
+public sealed record MessageDelta(string ActionId, string ActionType, int Round, string Text, bool IsFinal = false, bool Discarded = false)
+{
+    /// <summary>With <see cref="Discarded"/>: every message streamed in this turn so far is dropped, not only the current one.</summary>
+    public bool RetractsTurn { get; init; }
+}

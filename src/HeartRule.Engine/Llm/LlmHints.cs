@@ -24,5 +24,7 @@ public static class LlmHints
         public const string AiAsk = "ai_ask";
         public const string AiThink = "ai_think";
         public const string Extract = "extract";
+        /// <summary>The second opinion on a client's words: answers <c>{"risk_level", "reason"}</c>.</summary>
+        public const string CrisisCheck = "crisis_check";
     }
 }

@@ -14,6 +14,9 @@ internal sealed record LlmReply(JsonObject Json, string Raw, bool Parsed, bool D
 /// <summary>Makes one model call, streams the message part when asked, and records the call for debugging.</summary>
 internal sealed class LlmInvoker(IChatClient chat, EngineOptions options, List<LlmCallRecord> records)
 {
+    /// <summary>Called when a reply to the script's own work carries the model's <c>crisis_signal</c>.</summary>
+    public Func<CancellationToken, Task>? OnCrisisSignal { get; set; }
+
     public async Task<LlmReply> CallAsync(LlmRequest request, CancellationToken ct)
     {
         var chatOptions = new ChatOptions
@@ -45,6 +48,9 @@ internal sealed class LlmInvoker(IChatClient chat, EngineOptions options, List<L
         records.Add(record);
         LlmTelemetry.Record(activity, record.Purpose, record.Model, record.PromptTokens, record.CompletionTokens, latency, finish);
         var json = LlmReplyParser.Parse(raw, out var parsed);
+        if (parsed && request.Purpose != LlmHints.Purposes.CrisisCheck && OnCrisisSignal is { } onSignal
+            && (LlmReplyParser.Flag(json, "crisis_signal") || json["metadata"] is JsonObject meta && LlmReplyParser.Flag(meta, "crisis_signal")))
+            await onSignal(ct).ConfigureAwait(false);
         return new LlmReply(json, raw, parsed, deltasSent);
     }
 

@@ -26,6 +26,8 @@ namespace HeartRule.Engine;
 /// <item>ai_think: every output is read from the client's most recent message; one that is only a number says
 /// nothing about anything but a number, so such an output is empty.</item>
 /// <item>extract: every requested variable is read from the client's last answer.</item>
+/// <item>crisis_check: the second opinion, from <see cref="CrisisScreen.SecondOpinion"/> (denials and idioms count for
+/// nothing; a farewell with hopelessness is high).</item>
 /// </list>
 /// </summary>
 public sealed class OfflineChatClient : IChatClient
@@ -131,6 +133,10 @@ public sealed class OfflineChatClient : IChatClient
             case LlmHints.Purposes.AiThink:
                 for (var i = 0; i < outputs.Count; i++) reply[outputs[i]] = reading.Think(answer, KindOf(i));
                 reply["content"] = "";
+                break;
+            case LlmHints.Purposes.CrisisCheck:
+                reply["risk_level"] = CrisisScreen.Default.SecondOpinion(answer).ToWire();
+                reply["reason"] = "offline reading of the lexicons";
                 break;
             case LlmHints.Purposes.Extract:
                 for (var i = 0; i < outputs.Count; i++) reply[outputs[i]] = reading.Read(answer, KindOf(i));

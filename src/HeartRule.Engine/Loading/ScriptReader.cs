@@ -119,9 +119,21 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
                 if (p is not null) phases.Add(p);
             }
         }
+        var crisis = ReadCrisis(session);
         session.ReportUnknownKeys(issues.T("what.session"));
         return id is null ? null : new Script(ScriptKind.Session, id, name ?? metadata?.Name, description ?? metadata?.Description,
-            version ?? metadata?.Version, scheme, metadata, declarations, phases);
+            version ?? metadata?.Version, scheme, metadata, declarations, phases, crisis);
+    }
+
+    /// <summary><c>session.crisis</c>: what the client is told at once when a crisis is detected, and while the script waits.</summary>
+    private CrisisProtocol? ReadCrisis(MappingView session)
+    {
+        var crisis = session.Mapping("crisis");
+        if (crisis is null) return null;
+        var message = crisis.String("message", required: true, maxLength: 4000);
+        var followUp = crisis.String("follow_up", maxLength: 4000);
+        crisis.ReportUnknownKeys(issues.T("what.crisis"));
+        return message is null ? null : new CrisisProtocol(message, followUp);
     }
 
     private Script? ReadTechnique(MappingView root, ScriptMetadata? metadata)

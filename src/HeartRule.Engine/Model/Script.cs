@@ -10,8 +10,9 @@ public sealed class Script
 {
     internal Script(ScriptKind kind, string id, string? name, string? description, string? version,
         string? templateScheme, ScriptMetadata? metadata, IReadOnlyList<VariableDeclaration> declarations,
-        IReadOnlyList<PhaseDefinition> phases)
+        IReadOnlyList<PhaseDefinition> phases, CrisisProtocol? crisis = null)
     {
+        Crisis = crisis;
         Kind = kind;
         Id = id;
         Name = name;
@@ -36,6 +37,8 @@ public sealed class Script
     /// <summary>Session-level <c>declare</c> entries (empty for techniques, whose declarations sit on the topic).</summary>
     public IReadOnlyList<VariableDeclaration> Declarations { get; }
     public IReadOnlyList<PhaseDefinition> Phases { get; }
+    /// <summary>The script's own crisis protocol; null: the deployment's default.</summary>
+    public CrisisProtocol? Crisis { get; }
 
     /// <summary>For a technique script, its single topic.</summary>
     public TopicDefinition? Topic => Kind == ScriptKind.Technique ? Phases[0].Topics[0] : null;

@@ -19,7 +19,7 @@ internal sealed class AiAskRunner : IActionRunner
         var reply = await CallAsync(ctx, action, runtime, config, "", ct);
         var content = ctx.Substitute(config.Content);
         var text = LlmReplyParser.Text(reply.Json, "content");
-        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? content : text.Trim());
+        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? content : text.Trim(), reply.Json);
         return ActionStep.Waiting;
     }
 
@@ -50,7 +50,7 @@ internal sealed class AiAskRunner : IActionRunner
         }
         runtime.Round++;
         var text = LlmReplyParser.Text(reply.Json, "content");
-        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? ctx.EngineText("engine.followUp") : text.Trim());
+        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? ctx.EngineText("engine.followUp") : text.Trim(), reply.Json);
         return ActionStep.Waiting;
     }
 

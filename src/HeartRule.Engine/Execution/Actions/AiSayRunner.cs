@@ -49,7 +49,7 @@ internal sealed class AiSayRunner : IActionRunner
         var reply = await ctx.Llm.CallAsync(new LlmRequest(action.Id, action.Type, LlmHints.Purposes.AiSay, runtime.Round, prompt, template.Source, hints, 0.7f, 1000, true), ct);
         var text = LlmReplyParser.Text(reply.Json, "content");
         // A reply without usable text must not leave the client facing silence: fall back to the script's own words.
-        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? content : text.Trim());
+        await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? content : text.Trim(), reply.Json);
         return reply.Json;
     }
 }
