@@ -1,6 +1,7 @@
 using HeartRule.Gateway.Api;
 using HeartRule.Gateway.Connections;
 using HeartRule.Gateway.Routing;
+using HeartRule.Gateway.Safety;
 using HeartRule.Infrastructure;
 using MassTransit;
 
@@ -22,6 +23,7 @@ public static class Extensions
         builder.Services.AddSingleton<SessionOwners>();
         builder.Services.AddSingleton<SessionOwnership>();
         builder.Services.AddSingleton<FrameDispatcher>();
+        builder.Services.AddSingleton<CounsellorAlerts>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddSingleton<BearerTokenValidator>();
@@ -51,6 +53,7 @@ public static class Extensions
             {
                 x.AddConsumer<EventRouterConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddConsumer<NodeDeliveryConsumer>().ExcludeFromConfigureEndpoints();
+                x.AddConsumer<SafetyAlertConsumer>().ExcludeFromConfigureEndpoints();
             },
             (context, cfg) =>
             {
@@ -70,6 +73,13 @@ public static class Extensions
                     e.PrefetchCount = 128;
                     e.ConfigureConsumer<NodeDeliveryConsumer>(context);
                     e.ConnectReceiveEndpointObserver(context.GetRequiredService<NodeQueueObserver>());
+                });
+                // Alerts fan out: each node's own queue, bound to the flag's exchange, so every node hears every flag.
+                cfg.ReceiveEndpoint(node.EndpointName + "-safety", e =>
+                {
+                    e.AutoDelete = true;
+                    e.Durable = false;
+                    e.ConfigureConsumer<SafetyAlertConsumer>(context);
                 });
             });
         return builder;

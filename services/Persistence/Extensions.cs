@@ -57,6 +57,7 @@ public static class Extensions
         builder.Services.AddSingleton<SampleScriptSeeder>();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<HeartRule.Persistence.Safety.FlagStore>();
         builder.Services.AddSingleton<SessionEraser>();
         builder.AddValidatedOptions<ErasureOptions>("Erasure");
         builder.Services.TryAddSingleton(TimeProvider.System);

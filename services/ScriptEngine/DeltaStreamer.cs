@@ -18,6 +18,8 @@ public sealed class DeltaStreamer(Guid sessionId, Func<MessageDeltaProduced, Tas
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(40);
 
     private readonly List<Guid> _finished = [];
+    /// <summary>Messages of this turn that had pieces sent, with the index their next piece would have had.</summary>
+    private readonly Dictionary<Guid, int> _shown = [];
     private readonly List<Task> _sends = [];
     private readonly StringBuilder _pending = new();
     private Guid? _current;
@@ -31,6 +33,16 @@ public sealed class DeltaStreamer(Guid sessionId, Func<MessageDeltaProduced, Tas
             _current = Guid.NewGuid();
             _lastFlush = time.GetTimestamp();
         }
+        if (delta is { Discarded: true, RetractsTurn: true })
+        {
+            // The whole turn is replaced (by the crisis response): every message a client was shown a piece of goes.
+            _pending.Clear();
+            foreach (var (id, next) in _shown) Send(new MessageDeltaProduced { SessionId = sessionId, MessageId = id, Index = next, Text = "", Discarded = true });
+            _shown.Clear();
+            _finished.Clear();
+            Reset();
+            return ValueTask.CompletedTask;
+        }
         if (delta.Discarded)
         {
             // The engine threw this message away (e.g. a follow-up question it decided not to ask): clients that were
@@ -39,6 +51,7 @@ public sealed class DeltaStreamer(Guid sessionId, Func<MessageDeltaProduced, Tas
             if (_index > 0)
             {
                 Send(new MessageDeltaProduced { SessionId = sessionId, MessageId = _current.Value, Index = _index, Text = "", Discarded = true });
+                _shown.Remove(_current.Value);
             }
             Reset();
             return ValueTask.CompletedTask;
@@ -65,6 +78,7 @@ public sealed class DeltaStreamer(Guid sessionId, Func<MessageDeltaProduced, Tas
     private void Flush()
     {
         Send(new MessageDeltaProduced { SessionId = sessionId, MessageId = _current!.Value, Index = _index++, Text = _pending.ToString() });
+        _shown[_current.Value] = _index;
         _pending.Clear();
         _lastFlush = time.GetTimestamp();
     }

@@ -12,6 +12,7 @@ public static class Extensions
         var llm = builder.Configuration.GetSection("Llm").Get<LlmOptions>() ?? new LlmOptions();
         var settings = builder.AddValidatedOptions<EngineSettings>("Engine");
         var chat = LlmClientFactory.Create(llm);
+        builder.Services.AddSingleton((builder.Configuration.GetSection("Safety").Get<SafetySettings>() ?? new SafetySettings()).ToOptions());
         builder.Services.AddSingleton(settings.SimulatedLlmLatency > TimeSpan.Zero || settings.SimulatedTokenInterval > TimeSpan.Zero
             ? new SimulatedLatencyChatClient(chat, settings.SimulatedLlmLatency, settings.SimulatedTokenInterval)
             : chat);

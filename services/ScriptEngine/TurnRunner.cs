@@ -14,7 +14,7 @@ namespace HeartRule.ScriptEngine;
 /// through the broker, to the gateways.
 /// </summary>
 public sealed class TurnRunner(
-    ScriptCatalog catalog, IChatClient chat, EngineSettings settings, IPublishEndpoint publisher, TimeProvider time, ILogger<TurnRunner> logger)
+    ScriptCatalog catalog, IChatClient chat, EngineSettings settings, SafetyOptions safety, IPublishEndpoint publisher, TimeProvider time, ILogger<TurnRunner> logger)
 {
     public async Task<TurnExecuted> RunAsync(ExecuteTurn request, CancellationToken ct)
     {
@@ -36,6 +36,7 @@ public sealed class TurnRunner(
             TemplatesDirectory = settings.TemplatesDirectory,
             RequestJsonResponse = settings.RequestJsonResponse,
             OnDelta = settings.StreamDeltas ? streamer.OnDelta : null,
+            Safety = safety,
         });
         TurnResult result;
         if (request.StateJson is null)
@@ -71,6 +72,8 @@ public sealed class TurnRunner(
             c.PromptTokens, c.CompletionTokens, c.LatencyMs, c.FinishReason, c.Template)).ToList(),
         Error = r.Error is null ? null : new ErrorInfo(r.Error.Code, r.Error.Message, r.Error.Retryable),
         Locale = r.State.Locale,
+        Safety = r.Safety is not { } s ? null : new SafetyReport(s.Risk.ToWire(), s.Acted, s.Suspended, s.Evidence, s.Reason, s.LexiconVersion,
+            [.. s.RepliesReplaced.Select(x => new ReplacedReply(x.ActionId, x.RuleId, x.Category))]),
     };
 
     public static string ToWire(ExecutionStatus status) => status switch

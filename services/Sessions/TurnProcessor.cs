@@ -109,7 +109,11 @@ public sealed class TurnProcessor(
             {
                 // A retry of an input whose turn is committed: publish it again if it is the latest (it may not
                 // have gone out before a crash); older ones were delivered long ago, since later turns followed.
-                if (record.PublishableLastTurn is { } last && last.ClientMessageId == input.ClientMessageId) await publisher.Publish(last, ct);
+                if (record.PublishableLastTurn is { } last && last.ClientMessageId == input.ClientMessageId)
+                {
+                    await publisher.Publish(last, ct);
+                    if (last.Summary.Safety is { Acted: true } safety) await PublishFlagAsync(last, safety, ct);
+                }
                 logger.LogInformation("Input {ClientMessageId} of session {SessionId} was already processed", input.ClientMessageId, input.SessionId);
             }
             return;
@@ -156,7 +160,7 @@ public sealed class TurnProcessor(
             Summary = new TurnSummary
             {
                 Seq = ++seq, ExecutionStatus = executionStatus, Position = executed.Position, ChangedVariables = executed.ChangedVariables,
-                Variables = executed.Variables, LlmCalls = executed.LlmCalls, Error = executed.Error,
+                Variables = executed.Variables, LlmCalls = executed.LlmCalls, Error = executed.Error, Safety = executed.Safety,
             },
             SessionStatus = executionStatus == "completed" ? "completed" : "active",
             StateJson = executed.StateJson ?? record.StateJson,
@@ -181,10 +185,27 @@ public sealed class TurnProcessor(
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");
 
         await publisher.Publish(turn, ct);
+        if (executed.Safety is { Acted: true } safety) await PublishFlagAsync(turn, safety, ct);
         metrics.TurnEnded(executionStatus, acceptedAt, time.GetUtcNow());
         logger.LogInformation("Session {SessionId} turn {Turn} committed: {ExecutionStatus}, seq {FirstSeq}..{LastSeq}",
             record.SessionId, turn.Turn, executionStatus, record.LastSeq + 1, seq);
         return turn;
+    }
+
+    /// <summary>
+    /// The alert for counsellors, published after the turn. The flag itself is stored by Persistence from the turn; a
+    /// crash between the two publishes is mended by the input's redelivery, which publishes both again (consumers key
+    /// an alert on its session and seq, so a second copy changes nothing).
+    /// </summary>
+    private async Task PublishFlagAsync(TurnCompleted turn, SafetyReport safety, CancellationToken ct)
+    {
+        await publisher.Publish(new SessionFlagged
+        {
+            SessionId = turn.SessionId, UserId = turn.UserId, ScriptId = turn.ScriptId, RiskLevel = safety.RiskLevel, Reason = safety.Reason,
+            Evidence = safety.Evidence, EvidenceMessageIds = [.. turn.Messages.Where(m => m.Role == "user").Select(m => m.MessageId)],
+            Seq = turn.Summary.Seq, FlaggedAt = turn.CompletedAt, Locale = turn.Locale,
+        }, ct);
+        logger.LogWarning("Session {SessionId} flagged at risk {RiskLevel} ({Reason}) in turn {Turn}", turn.SessionId, safety.RiskLevel, safety.Reason, turn.Turn);
     }
 
     private async Task<SessionRecord?> LoadFromPersistenceAsync(SubmitInput input, CancellationToken ct)

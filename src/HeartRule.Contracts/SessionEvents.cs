@@ -49,6 +49,7 @@ public sealed record TurnSummary
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> Variables { get; init; }
     public required IReadOnlyList<LlmCall> LlmCalls { get; init; }
     public ErrorInfo? Error { get; init; }
+    public SafetyReport? Safety { get; init; }
 }
 
 /// <summary>Sessions → the session's sockets: an input or start that could not run (nothing was committed).</summary>

@@ -14,7 +14,7 @@ public static class Roles
     public const string Client = "client";
     /// <summary>Writes scripts: creates them, adds versions, publishes and shares the ones they own; may debug.</summary>
     public const string Author = "author";
-    /// <summary>A human counsellor: a client's rights for now (reserved for reviewing sessions shared with them).</summary>
+    /// <summary>A human counsellor: a client's rights, plus the queue of sessions the safety net flagged (docs/safety.md).</summary>
     public const string Counsellor = "counsellor";
     /// <summary>Everything an author may do on every script; erases any user's data; reads the audit log.</summary>
     public const string Admin = "admin";
@@ -60,6 +60,8 @@ public sealed record Caller(string UserId, IReadOnlySet<string> Roles)
     public bool IsAdmin => Roles.Contains(Infrastructure.Roles.Admin);
     /// <summary>Authors and admins write scripts and may ask for debug frames.</summary>
     public bool IsAuthorOrAdmin => IsAdmin || Roles.Contains(Infrastructure.Roles.Author);
+    /// <summary>Counsellors and admins see the sessions the safety net flagged.</summary>
+    public bool IsCounsellorOrAdmin => IsAdmin || Roles.Contains(Infrastructure.Roles.Counsellor);
 }
 
 /// <summary>Reads the caller of a request with the configured role claim and mapping.</summary>

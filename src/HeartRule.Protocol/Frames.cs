@@ -26,6 +26,9 @@ namespace HeartRule.Protocol;
 [JsonDerivedType(typeof(AuthRefreshedFrame), FrameTypes.AuthRefreshed)]
 [JsonDerivedType(typeof(LocaleChangeFrame), FrameTypes.LocaleChange)]
 [JsonDerivedType(typeof(LocaleChangedFrame), FrameTypes.LocaleChanged)]
+[JsonDerivedType(typeof(SafetySubscribeFrame), FrameTypes.SafetySubscribe)]
+[JsonDerivedType(typeof(SafetySubscribedFrame), FrameTypes.SafetySubscribed)]
+[JsonDerivedType(typeof(SafetyAlertFrame), FrameTypes.SafetyAlert)]
 public abstract record Frame
 {
     [JsonIgnore] public string Type => FrameTypes.NameOf(GetType());
@@ -166,6 +169,9 @@ public static class FrameTypes
     public const string AuthRefreshed = "auth.refreshed";
     public const string LocaleChange = "locale.change";
     public const string LocaleChanged = "locale.changed";
+    public const string SafetySubscribe = "safety.subscribe";
+    public const string SafetySubscribed = "safety.subscribed";
+    public const string SafetyAlert = "safety.alert";
 }
 
 /// <summary>Client → server: a new token for this socket (the same user), checked like a handshake's.</summary>
@@ -200,4 +206,29 @@ public sealed record LocaleChangedFrame : Frame
 {
     public string? RequestId { get; init; }
     public required string Locale { get; init; }
+}
+
+/// <summary>Client → server (counsellors and admins): push this socket every session the safety net flags from now on.</summary>
+public sealed record SafetySubscribeFrame : Frame
+{
+    public string? RequestId { get; init; }
+}
+
+/// <summary>Server → client: alerts follow as <see cref="SafetyAlertFrame"/>; the queue so far is <c>GET /api/safety/flags</c>.</summary>
+public sealed record SafetySubscribedFrame : Frame
+{
+    public string? RequestId { get; init; }
+}
+
+/// <summary>Server → subscribed counsellors: a session was flagged (levels and rule ids, never the client's words).</summary>
+public sealed record SafetyAlertFrame : Frame
+{
+    public required Guid SessionId { get; init; }
+    /// <summary>The seq of the turn that raised it: with the session id, the flag's identity (an alert may come twice).</summary>
+    public required long Seq { get; init; }
+    public required string RiskLevel { get; init; }
+    public string? Reason { get; init; }
+    public required string ScriptId { get; init; }
+    public required IReadOnlyList<string> Evidence { get; init; }
+    public required DateTimeOffset FlaggedAt { get; init; }
 }

@@ -15,6 +15,7 @@ public sealed class FrameDispatcher(
     SessionOwnership ownership,
     SessionOwners owners,
     TranscriptClient transcript,
+    HeartRule.Gateway.Safety.CounsellorAlerts alerts,
     NodeIdentity node,
     EventLog log,
     TimeProvider time,
@@ -30,6 +31,7 @@ public sealed class FrameDispatcher(
         PingFrame => Pong(connection),
         AuthRefreshFrame refresh => tokens.RefreshAsync(connection, refresh),
         LocaleChangeFrame change => ChangeLocale(connection, change),
+        SafetySubscribeFrame subscribe => alerts.SubscribeAsync(connection, subscribe),
         _ => Unexpected(connection, frame),
     };
 

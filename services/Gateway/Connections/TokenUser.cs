@@ -7,4 +7,7 @@ public sealed record TokenUser(string UserId, IReadOnlySet<string> Roles, DateTi
 {
     /// <summary>Debug frames carry the full LLM prompts: for the people who write scripts.</summary>
     public bool MayDebug => Roles.Contains(Infrastructure.Roles.Author) || Roles.Contains(Infrastructure.Roles.Admin);
+
+    /// <summary>The safety net's alerts name people at risk: for counsellors and admins.</summary>
+    public bool MayWatchSafety => Roles.Contains(Infrastructure.Roles.Counsellor) || Roles.Contains(Infrastructure.Roles.Admin);
 }

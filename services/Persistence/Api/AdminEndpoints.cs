@@ -10,10 +10,7 @@ public static class AdminEndpoints
 {
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").WithTags("Admin")
-            .AddEndpointFilter(async (context, next) => context.HttpContext.Caller().IsAdmin
-                ? await next(context)
-                : ApiProblems.AdminsOnly(context.HttpContext));
+        var admin = api.MapGroup("/admin").WithTags("Admin").RequireCaller(c => c.IsAdmin, "error.adminsOnly");
 
         admin.MapGet("/audit", async (HttpContext http, string? actor, string? objectType, string? objectId, string? action,
                 DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, AuditLog audit, CancellationToken ct) =>

@@ -15,6 +15,7 @@ public static class ApiEndpoints
         api.MapScripts();
         api.MapSessions();
         api.MapAdmin();
+        api.MapSafety();
         api.MapErasure();
         app.MapApiDocs();
         return app;

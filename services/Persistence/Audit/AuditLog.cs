@@ -36,6 +36,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         public const string SessionErase = "session.erase";
         public const string UserErase = "user.erase";
         public const string AuditRead = "audit.read";
+        public const string FlagResolve = "flag.resolve";
     }
 
     public static readonly IReadOnlyList<string> ObjectTypes = ["script", "session", "user", "audit"];

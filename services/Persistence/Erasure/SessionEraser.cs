@@ -105,7 +105,8 @@ public sealed class SessionEraser(NpgsqlDataSource dataSource, IBus bus, ILogger
                 SELECT s.id FROM sessions s
                 WHERE s.erased_at > @since AND (EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id)
                     OR EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id)
-                    OR EXISTS (SELECT 1 FROM variable_changes v WHERE v.session_id = s.id))
+                    OR EXISTS (SELECT 1 FROM variable_changes v WHERE v.session_id = s.id)
+                    OR EXISTS (SELECT 1 FROM session_flags f WHERE f.session_id = s.id))
                 """, new { since = now - LateWriteWindow }, cancellationToken: ct))).AsList();
         }
         foreach (var sessionId in late) await EraseSessionAsync(sessionId, Retention, "late write after erasure", ct);
@@ -118,6 +119,8 @@ public sealed class SessionEraser(NpgsqlDataSource dataSource, IBus bus, ILogger
         var changes = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM variable_changes WHERE session_id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
         var turns = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM turns WHERE session_id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
         var messages = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM messages WHERE session_id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
+        // A flag names the rules that matched and the messages that raised them: it goes with them.
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM session_flags WHERE session_id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
         return (messages, turns, changes);
     }
 }

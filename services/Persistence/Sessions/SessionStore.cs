@@ -90,10 +90,13 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
                    s.version AS Version, s.last_seq AS LastSeq, s.created_at AS CreatedAt, s.updated_at AS UpdatedAt,
                    s.completed_at AS CompletedAt, CASE WHEN @includeEngineState THEN s.state::text END AS EngineState,
                    t.turn AS Turn, t.error::text AS LastError, t.position::text AS LastErrorPosition, t.completed_at AS LastTurnAt,
-                   s.locale AS Locale
+                   s.locale AS Locale,
+                   (SELECT f.risk_level FROM session_flags f WHERE f.session_id = s.id AND f.resolved_at IS NULL
+                    ORDER BY f.severity DESC LIMIT 1) AS RiskLevel,
+                   COALESCE((t.safety->>'suspended')::boolean, false) AS Suspended
             FROM sessions s
             LEFT JOIN scripts sc ON sc.id = s.script_id
-            LEFT JOIN LATERAL (SELECT turn, error, position, completed_at FROM turns WHERE session_id = s.id ORDER BY turn DESC LIMIT 1) t ON true
+            LEFT JOIN LATERAL (SELECT turn, error, position, completed_at, safety FROM turns WHERE session_id = s.id ORDER BY turn DESC LIMIT 1) t ON true
             WHERE s.id = @id
             """, new { id, includeEngineState }, cancellationToken: ct));
         if (r is null) return null;
@@ -104,7 +107,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         }
         return new SessionDetail(r.Id, r.UserId, r.ScriptId, r.ScriptVersion, r.ScriptName, r.Status, r.ExecutionStatus,
             Parse(r.Position)!.Value, Parse(r.Variables)!.Value, r.Version, r.LastSeq, r.Turn ?? 0, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
-            lastError, Parse(r.EngineState), r.Locale);
+            lastError, Parse(r.EngineState), r.Locale, r.RiskLevel, r.Suspended);
     }
 
     /// <summary>The messages after <paramref name="afterSeq"/>, in order (turn summaries take sequence numbers too, so seq has gaps).</summary>
@@ -168,7 +171,8 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     private sealed record DetailRow(
         Guid Id, string UserId, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus,
         string Position, string Variables, long Version, long LastSeq, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt,
-        string? EngineState, int? Turn, string? LastError, string? LastErrorPosition, DateTime? LastTurnAt, string? Locale);
+        string? EngineState, int? Turn, string? LastError, string? LastErrorPosition, DateTime? LastTurnAt, string? Locale,
+        string? RiskLevel, bool Suspended);
 
     private sealed record MessageRow(Guid Id, long Seq, string Role, string Content, string? ActionId, string? Metadata, DateTime Timestamp);
 

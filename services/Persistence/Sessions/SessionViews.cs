@@ -13,10 +13,13 @@ public sealed record SessionSummary(
 /// <param name="LastError">The error of the latest turn, if it failed (LLM timeout, action error…).</param>
 /// <param name="EngineState">The engine's own state, only when asked for (debugging).</param>
 /// <param name="Locale">The session's language (BCP 47): its prompts, the engine's own words and its turns' errors are in it.</param>
+/// <param name="RiskLevel">The highest unresolved safety flag (high, imminent); null when there is none.</param>
+/// <param name="Suspended">The script waits in its crisis protocol (docs/safety.md).</param>
 public sealed record SessionDetail(
     Guid Id, string UserId, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus,
     JsonElement Position, JsonElement Variables, long Version, long LastSeq, int Turn,
-    DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt, HeartRuleProblem? LastError, JsonElement? EngineState, string? Locale);
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt, HeartRuleProblem? LastError, JsonElement? EngineState, string? Locale,
+    string? RiskLevel, bool Suspended);
 
 public sealed record MessageView(Guid Id, long Seq, string Role, string Content, string? ActionId, JsonElement? Metadata, DateTime Timestamp);
 

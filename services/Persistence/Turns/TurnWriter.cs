@@ -64,14 +64,29 @@ public sealed class TurnWriter(NpgsqlDataSource dataSource)
         }
 
         Add(batch, """
-            INSERT INTO turns (session_id, turn, seq, client_message_id, execution_status, position, changed_variables, debug, error, completed_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            INSERT INTO turns (session_id, turn, seq, client_message_id, execution_status, position, changed_variables, debug, error, completed_at, safety)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             ON CONFLICT DO NOTHING
             """,
             P(turn.SessionId), P(turn.Turn), P(summary.Seq), P(turn.ClientMessageId), P(summary.ExecutionStatus), Jsonb(position),
             Jsonb(JsonSerializer.Serialize(summary.ChangedVariables, Json)),
             Jsonb(JsonSerializer.Serialize(new { summary.LlmCalls, summary.Variables }, Json)),
-            Jsonb(summary.Error is null ? null : JsonSerializer.Serialize(summary.Error, Json)), P(at));
+            Jsonb(summary.Error is null ? null : JsonSerializer.Serialize(summary.Error, Json)), P(at),
+            Jsonb(summary.Safety is null ? null : JsonSerializer.Serialize(summary.Safety, Json)));
+
+        // A crisis response raises the flag in the same transaction as the turn: no flag without its turn, nor the reverse.
+        if (summary.Safety is { Acted: true } safety)
+        {
+            Add(batch, """
+                INSERT INTO session_flags (session_id, seq, user_id, script_id, risk_level, severity, reason, evidence, evidence_message_ids,
+                                           lexicon_version, flagged_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                ON CONFLICT DO NOTHING
+                """,
+                P(turn.SessionId), P(summary.Seq), P(turn.UserId), P(turn.ScriptId), P(safety.RiskLevel),
+                P<short>(safety.RiskLevel == "imminent" ? (short)4 : (short)3), P(safety.Reason), P(safety.Evidence.ToArray()),
+                P(turn.Messages.Where(m => m.Role == "user").Select(m => m.MessageId).ToArray()), P(safety.LexiconVersion), P(at));
+        }
 
         // The ordinal is the change's place in the event, so a redelivery hits the same keys.
         var ordinal = 0;
