@@ -5,11 +5,12 @@ using HeartRule.LoadTest;
 //   turns  --urls U[,U2] --conversations M --rate R [--warmup S] [--duration S] [--script loadtest] [--procs name=pid,...] [--no-debug] [--json result.json]
 //   ratio  --base a.json[,a2.json] --new b.json[,b2.json]   (CPU per turn side by side: compare.sh)
 //   echo   --target heartrule|signalr --urls U --connections C --rate R [--warmup S] [--duration S] [--pids P]
+//   screen [--rounds N]   (the safety screen and reply check per input, in process)
 //   worker (started by idle; not for people)
 // Traffic goes only to 127.0.0.0/8; every loop is bounded by the run's duration.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: HeartRule.LoadTest idle|turns|echo --option value … (see docs/benchmarks.md)");
+    Console.WriteLine("usage: HeartRule.LoadTest idle|turns|echo|ratio|screen --option value … (see docs/benchmarks.md)");
     return 2;
 }
 var options = new CommandLine(args.Skip(1));
@@ -22,6 +23,7 @@ try
         "turns" => await TurnsCommand.RunAsync(options),
         "echo" => await EchoCommand.RunAsync(options),
         "ratio" => RatioCommand.Run(options),
+        "screen" => ScreenCommand.Run(options),
         _ => throw new ArgumentException($"Unknown mode \"{args[0]}\"."),
     };
 }
