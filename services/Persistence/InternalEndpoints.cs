@@ -1,5 +1,6 @@
 using HeartRule.Infrastructure;
 using HeartRule.Persistence.Audit;
+using HeartRule.Persistence.Safety;
 using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Sessions;
 
@@ -38,6 +39,15 @@ public static class InternalEndpoints
             return Results.NoContent();
         });
 
+        // Sessions reports a counsellor taking a conversation over or handing it back (docs/safety.md).
+        @internal.MapPost("/audit/counsellor", async (CounsellorAudit entry, AuditLog audit, CancellationToken ct) =>
+        {
+            var action = entry.Action switch { "take" => AuditLog.Actions.SessionTakeOver, "release" => AuditLog.Actions.SessionHandBack, _ => null };
+            if (action is null) return Results.BadRequest();
+            await audit.AppendAsync(new AuditEntry(new Caller(entry.CounsellorId, ParseRoles(entry.Roles)), action, "session", entry.SessionId.ToString()), ct);
+            return Results.NoContent();
+        });
+
         var sessions = @internal.MapGroup("/sessions");
         sessions.MapGet("/{id:guid}", async (Guid id, SessionStore store, CancellationToken ct) =>
             await store.GetSnapshotAsync(id, ct) is { } snapshot ? Results.Ok(snapshot) : Results.NotFound());
@@ -49,11 +59,14 @@ public static class InternalEndpoints
             await store.DeleteAsync(id, ct, actor is null ? null : new Caller(actor, ParseRoles(actorRoles))) ? Results.NoContent() : Results.NotFound());
         // The Gateway asks here before it lets someone other than the owner watch a session (session.attach): the
         // script's own authors may, read-only. Each watch granted is audited, since it is a read of someone's conversation.
-        sessions.MapPost("/{id:guid}/observers", async (Guid id, Observer observer, SessionStore store, ScriptStore scripts, AuditLog audit, CancellationToken ct) =>
+        // Counsellors may watch (and take over) a session the safety net flagged, and only such a one.
+        sessions.MapPost("/{id:guid}/observers", async (Guid id, Observer observer, SessionStore store, ScriptStore scripts, FlagStore flags, AuditLog audit,
+            CancellationToken ct) =>
         {
             if (await store.GetOwnerAsync(id, ct) is not { Status: not "deleted" } session) return Results.NotFound();
             var caller = new Caller(observer.UserId, ParseRoles(observer.Roles));
-            if (await scripts.GetOwnersAsync(session.ScriptId, ct) is not { } owners || !ScriptPermissions.MayObserveSessions(caller, owners))
+            var asAuthor = await scripts.GetOwnersAsync(session.ScriptId, ct) is { } owners && ScriptPermissions.MayObserveSessions(caller, owners);
+            if (!asAuthor && !(caller.Roles.Contains(Roles.Counsellor) && await flags.WasFlaggedAsync(id, ct)))
                 return Results.StatusCode(StatusCodes.Status403Forbidden);
             await audit.AppendAsync(new AuditEntry(caller, AuditLog.Actions.SessionObserve, "session", id.ToString(),
                 new { session.ScriptId, observer.Debug }), ct);
@@ -63,6 +76,8 @@ public static class InternalEndpoints
     }
 
     public sealed record Observer(string UserId, string? Roles, bool Debug);
+
+    public sealed record CounsellorAudit(Guid SessionId, string CounsellorId, string? Roles, string Action);
 
     public sealed record SessionCreated(Guid SessionId, string UserId, string? Roles, string ScriptId, int ScriptVersion);
 

@@ -42,6 +42,7 @@ public static class Extensions
             {
                 x.AddConsumer<StartSessionConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddConsumer<SubmitInputConsumer>().ExcludeFromConfigureEndpoints();
+                x.AddConsumer<CounsellorCommandConsumer>().ExcludeFromConfigureEndpoints();
                 // Its own queue (session-erased): any instance may drop the Redis state, which all of them share.
                 x.AddConsumer<SessionErasedConsumer>();
             },
@@ -69,6 +70,8 @@ public static class Extensions
                             c.Message<StartSession>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));
                         e.ConfigureConsumer<SubmitInputConsumer>(context, c =>
                             c.Message<SubmitInput>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));
+                        e.ConfigureConsumer<CounsellorCommandConsumer>(context, c =>
+                            c.Message<CounsellorCommand>(m => m.UsePartitioner(partitioner, p => p.Message.SessionId)));
                     });
                 }
             });

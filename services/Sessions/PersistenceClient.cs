@@ -35,6 +35,16 @@ public sealed class PersistenceClient(HttpClient http)
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>A counsellor took a conversation over or handed it back: the audit log's entry.</summary>
+    public async Task AuditCounsellorAsync(CounsellorCommand command, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/audit/counsellor", new
+        {
+            command.SessionId, command.CounsellorId, Roles = string.Join(',', command.Roles ?? []), command.Action,
+        }, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Marks the stored session deleted; false when there is no stored row (yet).</summary>
     /// <param name="actor">The user who asked (recorded in the audit log), and their roles.</param>
     public async Task<bool> DeleteSessionAsync(Guid sessionId, Caller actor, CancellationToken ct)

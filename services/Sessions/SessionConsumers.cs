@@ -45,6 +45,27 @@ public sealed class SubmitInputConsumer(TurnProcessor processor, ILogger<SubmitI
     }
 }
 
+public sealed class CounsellorCommandConsumer(TurnProcessor processor, PersistenceClient persistence, ILogger<CounsellorCommandConsumer> logger)
+    : IConsumer<CounsellorCommand>
+{
+    public async Task Consume(ConsumeContext<CounsellorCommand> context)
+    {
+        var command = context.Message;
+        using var scope = logger.BeginScope("sessionId:{sessionId} messageId:{messageId}", command.SessionId, context.MessageId);
+        if (!await processor.CounsellorAsync(command, context.GetRetryAttempt(), context.CancellationToken) || command.Action == CounsellorActions.Say) return;
+        try
+        {
+            await persistence.AuditCounsellorAsync(command, context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            // As for a session's creation: the change stands, and the transcript shows it (the notice every device saw).
+            logger.LogWarning(ex, "Counsellor {CounsellorId}'s {Action} of session {SessionId} could not be recorded in the audit log",
+                command.CounsellorId, command.Action, command.SessionId);
+        }
+    }
+}
+
 /// <summary>
 /// Drops an erased session's Redis state. The hot record is marked deleted first, so a turn running at this moment
 /// fails its compare-and-set rather than committing; the record then reloads from the database's tombstone, which

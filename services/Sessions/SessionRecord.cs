@@ -27,6 +27,11 @@ public sealed record SessionRecord
     public string? Locale { get; init; }
     /// <summary>The most recent clientMessageIds, newest last: a retried input is recognised and not run twice.</summary>
     public IReadOnlyList<string> RecentInputs { get; init; } = [];
+    /// <summary>
+    /// The counsellor holding the conversation: client inputs go to them, not the engine. Also in the engine state
+    /// (<c>HeldBy</c>), which is what survives a reload from the database; kept here so an input needs no parse to know.
+    /// </summary>
+    public string? HeldBy { get; init; }
     /// <summary>Kept without its engine state, which is always <see cref="StateJson"/>: see <see cref="PublishableLastTurn"/>.</summary>
     public TurnCompleted? LastTurn { get; init; }
 

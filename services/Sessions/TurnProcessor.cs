@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HeartRule.Contracts;
+using HeartRule.Engine;
 using HeartRule.Infrastructure;
 using HeartRule.Localization;
 using MassTransit;
@@ -119,6 +120,13 @@ public sealed class TurnProcessor(
             return;
         }
 
+        if (record.HeldBy is not null)
+        {
+            // A counsellor holds the conversation: the input is theirs to answer; the engine only keeps it in its history.
+            var held = ScriptExecutor.Record(EngineState.FromJson(record.StateJson), "user", input.Text);
+            await CommitAsync(record, input, input.RequestId, input.Text, Unchanged(record, held), input.ReceivedAt, ct);
+            return;
+        }
         var executed = await engine.ExecuteAsync(new ExecuteTurn
         {
             SessionId = record.SessionId, ScriptId = record.ScriptId, ScriptVersion = record.ScriptVersion,
@@ -127,22 +135,98 @@ public sealed class TurnProcessor(
         await CommitAsync(record, input, input.RequestId, input.Text, executed, input.ReceivedAt, ct);
     }
 
-    private async Task AdvanceInputSeqAsync(SessionRecord record, SubmitInput input)
+    /// <summary>
+    /// A counsellor takes the conversation over, speaks in it or hands it back. Ordered with the client's inputs (the
+    /// same accept numbering), recognised on retry, committed as a turn of its own so every device sees it in sequence.
+    /// </summary>
+    /// <returns>Whether the command was carried out now (not refused, not a retry of one already done).</returns>
+    public async Task<bool> CounsellorAsync(CounsellorCommand command, int attempt, CancellationToken ct)
+    {
+        var record = await store.GetAsync(command.SessionId) ?? await LoadFromPersistenceAsync(command.SessionId, command.InputSeq, ct);
+        if (record is null)
+        {
+            await RejectAsync(command.SessionId, command.CounsellorId, command.ClientMessageId, command.RequestId, ErrorCodes.SessionNotFound,
+                Catalogue.Get(command.ClientLocale, "error.noSession", ("session", command.SessionId)), command.ReceivedAt, ct, command.ReplyTo, senderOnly: true);
+            return false;
+        }
+        if (command.InputSeq > record.LastInputSeq + 1 && attempt < OrderingAttempts)
+            throw new InputTooEarlyException($"Counsellor command {command.InputSeq} of session {command.SessionId} arrived before input {record.LastInputSeq + 1}.");
+        var accepted = new Accepted(command.ClientMessageId, command.InputSeq);
+        var refusal = (record, command.Action) switch
+        {
+            ({ Status: "deleted" }, _) => (ErrorCodes.SessionNotFound, "error.sessionDeleted"),
+            _ when record.RecentInputs.Contains(command.ClientMessageId) => ("", ""),
+            ({ ExecutionStatus: "completed" } or { Status: not "active" }, _) => (ErrorCodes.SessionCompleted, "error.sessionEnded"),
+            (_, CounsellorActions.Take) when record.HeldBy is { } other && other != command.CounsellorId => (ErrorCodes.Forbidden, "error.heldByOther"),
+            (_, CounsellorActions.Say or CounsellorActions.Release) when record.HeldBy != command.CounsellorId => (ErrorCodes.Forbidden, "error.notHolder"),
+            _ => ((string, string)?)null,
+        };
+        if (refusal is var (code, key))
+        {
+            await AdvanceInputSeqAsync(record, accepted);
+            if (code.Length > 0)
+            {
+                await RejectAsync(command.SessionId, command.CounsellorId, command.ClientMessageId, command.RequestId, code,
+                    Catalogue.Get(command.ClientLocale, key), command.ReceivedAt, ct, command.ReplyTo, senderOnly: true);
+            }
+            else if (record.PublishableLastTurn is { } last && last.ClientMessageId == command.ClientMessageId)
+            {
+                await publisher.Publish(last, ct);
+            }
+            return false;
+        }
+
+        var state = EngineState.FromJson(record.StateJson);
+        var (said, next, holder) = command.Action switch
+        {
+            CounsellorActions.Take => (new MessageDraft("system", Catalogue.Get(record.Locale, "session.counsellorJoined")),
+                ScriptExecutor.TakeOver(state, command.CounsellorId), command.CounsellorId),
+            CounsellorActions.Release => (new MessageDraft("system", Catalogue.Get(record.Locale, "session.counsellorLeft")),
+                ScriptExecutor.HandBack(state), (string?)null),
+            _ => (new MessageDraft("counsellor", command.Text ?? "", JsonSerializer.SerializeToElement(new { counsellorId = command.CounsellorId })),
+                ScriptExecutor.Record(state, "counsellor", command.Text ?? ""), command.CounsellorId),
+        };
+        await CommitAsync(record, accepted, command.RequestId, [said], Unchanged(record, next), command.ReceivedAt, ct, holder, holderChanges: true);
+        if (command.Action != CounsellorActions.Say)
+            logger.LogInformation("Session {SessionId}: counsellor {CounsellorId} {Action}", command.SessionId, command.CounsellorId, command.Action);
+        return true;
+    }
+
+    /// <summary>A turn in which the engine did not run: the script stays where it was, with the state given.</summary>
+    private static TurnExecuted Unchanged(SessionRecord record, EngineState state) => new()
+    {
+        Messages = [], StateJson = state.ToJson(), ExecutionStatus = record.ExecutionStatus,
+        Position = record.LastTurn?.Summary.Position ?? new SessionPosition(0, null, 0, null, 0, null, null, 0, 0),
+        ChangedVariables = [],
+        Variables = record.LastTurn?.Summary.Variables ?? new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(),
+        LlmCalls = [], Locale = record.Locale,
+    };
+
+    private Task AdvanceInputSeqAsync(SessionRecord record, SubmitInput input) => AdvanceInputSeqAsync(record, new Accepted(input.ClientMessageId, input.InputSeq));
+
+    private async Task AdvanceInputSeqAsync(SessionRecord record, Accepted input)
     {
         if (input.InputSeq <= record.LastInputSeq) return;
         if (!await store.TrySaveAsync(record with { LastInputSeq = input.InputSeq, Version = record.Version + 1 }, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while input {input.InputSeq} was refused.");
     }
 
+    private Task<TurnCompleted> CommitAsync(
+        SessionRecord record, SubmitInput? input, string? requestId, string? userText, TurnExecuted executed, DateTimeOffset acceptedAt, CancellationToken ct) =>
+        CommitAsync(record, input is null ? null : new Accepted(input.ClientMessageId, input.InputSeq), requestId,
+            userText is null ? [] : [new MessageDraft("user", userText)], executed, acceptedAt, ct);
+
+    /// <param name="said">The turn's messages before the engine's (the client's input; a counsellor's words or arrival).</param>
     private async Task<TurnCompleted> CommitAsync(
-        SessionRecord record, SubmitInput? input, string? requestId, string? userText, TurnExecuted executed, DateTimeOffset acceptedAt, CancellationToken ct)
+        SessionRecord record, Accepted? input, string? requestId, IReadOnlyList<MessageDraft> said, TurnExecuted executed, DateTimeOffset acceptedAt,
+        CancellationToken ct, string? heldBy = null, bool holderChanges = false)
     {
         var now = time.GetUtcNow();
         var seq = record.LastSeq;
         var messages = new List<SessionMessage>();
-        if (userText is not null)
+        foreach (var m in said)
         {
-            messages.Add(new SessionMessage { Seq = ++seq, MessageId = Guid.NewGuid(), Role = "user", Content = userText, Timestamp = now });
+            messages.Add(new SessionMessage { Seq = ++seq, MessageId = Guid.NewGuid(), Role = m.Role, Content = m.Content, Metadata = m.Metadata, Timestamp = now });
         }
         foreach (var m in executed.Messages)
         {
@@ -180,6 +264,7 @@ public sealed class TurnProcessor(
             Turn = turn.Turn,
             RecentInputs = recent,
             LastTurn = turn with { StateJson = "" },
+            HeldBy = holderChanges ? heldBy : record.HeldBy,
         };
         if (!await store.TrySaveAsync(next, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");
@@ -208,9 +293,11 @@ public sealed class TurnProcessor(
         logger.LogWarning("Session {SessionId} flagged at risk {RiskLevel} ({Reason}) in turn {Turn}", turn.SessionId, safety.RiskLevel, safety.Reason, turn.Turn);
     }
 
-    private async Task<SessionRecord?> LoadFromPersistenceAsync(SubmitInput input, CancellationToken ct)
+    private Task<SessionRecord?> LoadFromPersistenceAsync(SubmitInput input, CancellationToken ct) =>
+        LoadFromPersistenceAsync(input.SessionId, input.InputSeq, ct);
+
+    private async Task<SessionRecord?> LoadFromPersistenceAsync(Guid sessionId, long inputSeq, CancellationToken ct)
     {
-        var sessionId = input.SessionId;
         var snapshot = await persistence.GetSessionAsync(sessionId, ct);
         if (snapshot is null) return null;
         logger.LogInformation("Session {SessionId} restored from the database at version {Version}", sessionId, snapshot.Version);
@@ -221,7 +308,8 @@ public sealed class TurnProcessor(
             Version = snapshot.Version, LastSeq = snapshot.LastSeq, Turn = snapshot.Turn, Locale = snapshot.Locale,
             RecentInputs = [.. Enumerable.Reverse(snapshot.RecentInputs)],
             // The accept order of earlier inputs is not stored; this input is taken as the next one.
-            LastInputSeq = Math.Max(0, input.InputSeq - 1),
+            LastInputSeq = Math.Max(0, inputSeq - 1),
+            HeldBy = EngineState.FromJson(snapshot.StateJson).HeldBy,
         };
         // Put back in Redis before it is used: every later save is a compare-and-set against its version, which
         // a missing key would never match. Another instance that restored it first wins; use its copy.
@@ -230,13 +318,14 @@ public sealed class TurnProcessor(
 
     private async Task<ErrorInfo> RejectAsync(
         Guid sessionId, string userId, string? clientMessageId, string? requestId, string code, string message, DateTimeOffset acceptedAt,
-        CancellationToken ct, ReplyAddress? replyTo = null)
+        CancellationToken ct, ReplyAddress? replyTo = null, bool senderOnly = false)
     {
         logger.LogInformation("Session {SessionId}: rejected {ClientMessageId} with {Code}", sessionId, clientMessageId, code);
         var error = new ErrorInfo(code, message, ErrorCodes.Describe(code).CanRetry);
         await publisher.Publish(new TurnRejected
         {
             SessionId = sessionId, UserId = userId, ClientMessageId = clientMessageId, RequestId = requestId, Error = error, ReplyTo = replyTo,
+            SenderOnly = senderOnly,
         }, ct);
         metrics.TurnEnded(SessionsMetrics.Rejected, acceptedAt, time.GetUtcNow());
         return error;
@@ -253,6 +342,12 @@ public sealed class TurnProcessor(
 }
 
 public sealed record StartOutcome(TurnCompleted? Turn, ErrorInfo? Error);
+
+/// <summary>An input or counsellor command as accepted: its retry identity and its place in the accept order.</summary>
+internal sealed record Accepted(string ClientMessageId, long InputSeq);
+
+/// <summary>A message of a turn that is not the engine's: the client's input, a counsellor's words, a notice.</summary>
+internal sealed record MessageDraft(string Role, string Content, JsonElement? Metadata = null);
 
 /// <summary>The input must wait: inputs accepted before it (or the session's start) are not handled yet.</summary>
 public sealed class InputTooEarlyException(string message) : Exception(message);

@@ -10,6 +10,8 @@ public sealed record GatewayDelivery
     public required IReadOnlyList<RoutedFrame> Frames { get; init; }
     /// <summary>A socket on the receiving node that gets the unsequenced frames even if it is not attached to the session.</summary>
     public string? ReplyToConnection { get; init; }
+    /// <summary>Only <see cref="ReplyToConnection"/> gets the frames, not the session's other sockets.</summary>
+    public bool SenderOnly { get; init; }
 }
 
 /// <param name="DebugJson">The variant for sockets attached with debug (turn.completed with its debug block).</param>

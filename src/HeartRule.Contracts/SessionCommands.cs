@@ -46,3 +46,33 @@ public sealed record SubmitInput
 }
 
 public sealed record ReplyAddress(string NodeId, string ConnectionId);
+
+/// <summary>
+/// Gateway → Sessions (the session's partition queue, numbered with its inputs): a counsellor takes the conversation
+/// over, speaks in it, or hands it back (docs/safety.md). Only counsellors send it; only the holder may speak or hand back.
+/// </summary>
+public sealed record CounsellorCommand
+{
+    public required Guid SessionId { get; init; }
+    public required string CounsellorId { get; init; }
+    public IReadOnlyList<string>? Roles { get; init; }
+    /// <summary><see cref="CounsellorActions"/>.</summary>
+    public required string Action { get; init; }
+    /// <summary>Unique per command, reused on retry: a retry is recognised like a client input's.</summary>
+    public required string ClientMessageId { get; init; }
+    /// <summary>What the counsellor says (<see cref="CounsellorActions.Say"/>).</summary>
+    public string? Text { get; init; }
+    public string? RequestId { get; init; }
+    /// <summary>Numbered with the session's inputs, so a counsellor's words and the client's keep the order they were accepted in.</summary>
+    public long InputSeq { get; init; }
+    public ReplyAddress? ReplyTo { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+    public string? ClientLocale { get; init; }
+}
+
+public static class CounsellorActions
+{
+    public const string Take = "take";
+    public const string Say = "say";
+    public const string Release = "release";
+}

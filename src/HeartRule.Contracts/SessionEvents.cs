@@ -32,7 +32,7 @@ public sealed record SessionMessage
 {
     public required long Seq { get; init; }
     public required Guid MessageId { get; init; }
-    /// <summary>user, assistant or system.</summary>
+    /// <summary>user, assistant, system (a notice, such as a counsellor joining) or counsellor (a person who took the conversation over).</summary>
     public required string Role { get; init; }
     public required string Content { get; init; }
     public string? ActionId { get; init; }
@@ -61,6 +61,8 @@ public sealed record TurnRejected
     public string? RequestId { get; init; }
     public ReplyAddress? ReplyTo { get; init; }
     public required ErrorInfo Error { get; init; }
+    /// <summary>The refusal concerns its sender alone (a counsellor's command): the session's other sockets do not get it.</summary>
+    public bool SenderOnly { get; init; }
 }
 
 /// <summary>ScriptEngine → the session's sockets: a piece of an AI message while the LLM generates it. Not stored, not sequenced.</summary>

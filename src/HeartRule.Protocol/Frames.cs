@@ -29,6 +29,9 @@ namespace HeartRule.Protocol;
 [JsonDerivedType(typeof(SafetySubscribeFrame), FrameTypes.SafetySubscribe)]
 [JsonDerivedType(typeof(SafetySubscribedFrame), FrameTypes.SafetySubscribed)]
 [JsonDerivedType(typeof(SafetyAlertFrame), FrameTypes.SafetyAlert)]
+[JsonDerivedType(typeof(CounsellorTakeFrame), FrameTypes.CounsellorTake)]
+[JsonDerivedType(typeof(CounsellorSayFrame), FrameTypes.CounsellorSay)]
+[JsonDerivedType(typeof(CounsellorReleaseFrame), FrameTypes.CounsellorRelease)]
 public abstract record Frame
 {
     [JsonIgnore] public string Type => FrameTypes.NameOf(GetType());
@@ -172,6 +175,9 @@ public static class FrameTypes
     public const string SafetySubscribe = "safety.subscribe";
     public const string SafetySubscribed = "safety.subscribed";
     public const string SafetyAlert = "safety.alert";
+    public const string CounsellorTake = "counsellor.take";
+    public const string CounsellorSay = "counsellor.say";
+    public const string CounsellorRelease = "counsellor.release";
 }
 
 /// <summary>Client → server: a new token for this socket (the same user), checked like a handshake's.</summary>
@@ -231,4 +237,30 @@ public sealed record SafetyAlertFrame : Frame
     public required string ScriptId { get; init; }
     public required IReadOnlyList<string> Evidence { get; init; }
     public required DateTimeOffset FlaggedAt { get; init; }
+}
+
+/// <summary>Client → server (counsellors): take a flagged conversation over; the AI pauses and the client's inputs come to you.</summary>
+public sealed record CounsellorTakeFrame : Frame
+{
+    public required string RequestId { get; init; }
+    public required Guid SessionId { get; init; }
+    /// <summary>Unique per command, reused on retry (as an input's).</summary>
+    public required string ClientMessageId { get; init; }
+}
+
+/// <summary>Client → server (the counsellor holding the conversation): a message to the client, delivered as <c>role: counsellor</c>.</summary>
+public sealed record CounsellorSayFrame : Frame
+{
+    public required string RequestId { get; init; }
+    public required Guid SessionId { get; init; }
+    public required string ClientMessageId { get; init; }
+    public required string Text { get; init; }
+}
+
+/// <summary>Client → server (the holder): hand the conversation back; the script goes on from where it waited.</summary>
+public sealed record CounsellorReleaseFrame : Frame
+{
+    public required string RequestId { get; init; }
+    public required Guid SessionId { get; init; }
+    public required string ClientMessageId { get; init; }
 }

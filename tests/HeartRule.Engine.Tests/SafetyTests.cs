@@ -219,4 +219,27 @@ public class SafetyTests
             Assert.Equal("empty", turn.ChangedVariables.Single(c => c.Name == "feeling").NewValue!.GetValue<string>());
         }
     }
+
+    [Fact]
+    public async Task A_counsellors_take_over_is_kept_in_the_state_and_after_the_hand_back_the_model_reads_what_was_said()
+    {
+        var executor = new ScriptExecutor(new OfflineChatClient());
+        var start = await executor.StartAsync(Intake, null);
+        var named = await executor.ContinueAsync(Intake, start.State, "Alex");
+        var crisis = await executor.ContinueAsync(Intake, named.State, "I want to die");
+
+        var held = ScriptExecutor.TakeOver(crisis.State, "counsellor-1");
+        held = ScriptExecutor.Record(held, "counsellor", "I'm Sam, a counsellor. Are you safe right now?");
+        held = ScriptExecutor.Record(EngineState.FromJson(held.ToJson()), "user", "Yes, I'm at home with my sister.");
+        Assert.Equal(("counsellor-1", true), (held.HeldBy, held.Suspended));
+        Assert.Null(crisis.State.HeldBy);
+
+        var back = ScriptExecutor.HandBack(held);
+        Assert.Equal((null, false), (back.HeldBy, back.Suspended));
+        var model = new ScriptedChatClient("""{"reason": "trouble sleeping", "EXIT": true, "content": "Thank you."}""", """{"content": "Thank you, Alex."}""");
+        var next = await new ScriptExecutor(model).ContinueAsync(Intake, back, "trouble sleeping");
+        Assert.Contains("Human counsellor (took over from you): I'm Sam, a counsellor. Are you safe right now?", model.Calls[0].Prompt);
+        Assert.Contains("Client: Yes, I'm at home with my sister.", model.Calls[0].Prompt);
+        Assert.Equal(ExecutionStatus.Completed, next.Status);
+    }
 }

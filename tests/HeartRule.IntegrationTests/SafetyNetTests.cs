@@ -117,4 +117,77 @@ public sealed class SafetyNetTests(SystemFixture system)
         using var invalid = await adminApi.GetAsync("/api/safety/flags?status=urgent");
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
     }
+
+    [Fact]
+    public async Task A_counsellor_takes_over_across_nodes_every_device_sees_it_once_in_order_and_hands_back()
+    {
+        // Two devices of the client, one on each gateway node; the counsellor on node 1.
+        await using var phone = await system.ConnectAsync("safety-held-client", node: 0);
+        var (sessionId, _) = await phone.StartAsync("intake");
+        await using var laptop = await system.ConnectAsync("safety-held-client", node: 1);
+        await laptop.AttachAsync(sessionId);
+        await laptop.ReadTurnAsync();
+        await phone.SayAsync(sessionId, "Alex");
+        await laptop.ReadTurnAsync();
+        await phone.SayAsync(sessionId, "I want to die");
+        await laptop.ReadTurnAsync();
+        await system.WaitUntilStoredAsync(sessionId, turns: 3);
+
+        await using var counsellor = await system.ConnectAsync("safety-holder", node: 1, roles: [Roles.Counsellor]);
+        await counsellor.AttachAsync(sessionId);
+        await counsellor.ReadTurnAsync();
+        await counsellor.ReadTurnAsync();
+        await counsellor.ReadTurnAsync();
+        await counsellor.SendAsync(new CounsellorTakeFrame { RequestId = "take", SessionId = sessionId, ClientMessageId = "take-1" });
+        // The ack comes first, then the turn every device of the session gets (ReadTurnAsync passes over acks).
+        var joined = await counsellor.ReadTurnAsync();
+        Assert.Equal("system", Assert.Single(joined.Messages).Role);
+
+        // Only one counsellor holds it: another may neither take it nor speak in it.
+        await using var other = await system.ConnectAsync("safety-other-counsellor", node: 0, roles: [Roles.Counsellor]);
+        await other.SendAsync(new CounsellorTakeFrame { RequestId = "grab", SessionId = sessionId, ClientMessageId = "grab-1" });
+        Assert.Equal("FORBIDDEN", (await other.WaitForAsync<ErrorFrame>(e => e.RequestId == "grab")).Code);
+        await other.SendAsync(new CounsellorSayFrame { RequestId = "butt-in", SessionId = sessionId, ClientMessageId = "butt-1", Text = "Hello?" });
+        Assert.Equal("FORBIDDEN", (await other.WaitForAsync<ErrorFrame>(e => e.RequestId == "butt-in")).Code);
+        // A client cannot act as a counsellor.
+        await using var impostor = await system.ConnectAsync("safety-held-client", node: 0);
+        await impostor.SendAsync(new CounsellorTakeFrame { RequestId = "self", SessionId = sessionId, ClientMessageId = "self-1" });
+        Assert.Equal("FORBIDDEN", (await impostor.WaitForAsync<ErrorFrame>(e => e.RequestId == "self")).Code);
+
+        // The counsellor speaks; the client answers; no AI message while the counsellor holds the conversation.
+        await counsellor.SendAsync(new CounsellorSayFrame { RequestId = "hi", SessionId = sessionId, ClientMessageId = "say-1", Text = "Hi Alex, I'm Sam, a counsellor. I'm here with you." });
+        var spoken = await counsellor.ReadTurnAsync();
+        Assert.Equal("counsellor", Assert.Single(spoken.Messages).Role);
+        Assert.Equal(["system", "counsellor"], [(await phone.ReadTurnAsync()).Messages[0].Role, (await phone.ReadTurnAsync()).Messages[0].Role]);
+        var answer = await phone.SayAsync(sessionId, "Thank you. I'm at home.");
+        Assert.Equal(["user"], answer.Messages.Select(m => m.Role));
+        var heard = await counsellor.ReadTurnAsync();
+        Assert.Equal("Thank you. I'm at home.", Assert.Single(heard.Messages).Content);
+
+        await counsellor.SendAsync(new CounsellorReleaseFrame { RequestId = "back", SessionId = sessionId, ClientMessageId = "release-1" });
+        Assert.Equal("system", Assert.Single((await counsellor.ReadTurnAsync()).Messages).Role);
+
+        // Handed back: the script goes on from where it waited (ask_reason), with the conversation meanwhile in its context.
+        Assert.Equal("system", Assert.Single((await phone.ReadTurnAsync()).Messages).Role);
+        var resumed = await phone.SayAsync(sessionId, "trouble sleeping");
+        Assert.Equal(["user", "assistant"], resumed.Messages.Select(m => m.Role));
+        Assert.Equal("completed", resumed.Completed.ExecutionStatus);
+
+        // Both devices saw every event once, in order: the same seqs, with no gap between turns.
+        var laptopSeqs = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var turn = await laptop.ReadTurnAsync();
+            laptopSeqs.AddRange(turn.Messages.Select(m => m.Seq).Append(turn.Completed.Seq));
+        }
+        Assert.Equal(Enumerable.Range((int)laptopSeqs[0], laptopSeqs.Count).Select(n => (long)n), laptopSeqs);
+        Assert.Equal(resumed.Completed.Seq, laptopSeqs[^1]);
+
+        await system.WaitUntilStoredAsync(sessionId, turns: 8);
+        using var admin = await system.ApiClientAsync("safety-holder-auditor", Roles.Admin);
+        var actions = (await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?objectType=session&objectId={sessionId}")).GetProperty("items")
+            .EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Contains("session.take_over", actions);
+        Assert.Contains("session.hand_back", actions);
+    }
 }

@@ -32,6 +32,9 @@ public sealed class FrameDispatcher(
         AuthRefreshFrame refresh => tokens.RefreshAsync(connection, refresh),
         LocaleChangeFrame change => ChangeLocale(connection, change),
         SafetySubscribeFrame subscribe => alerts.SubscribeAsync(connection, subscribe),
+        CounsellorTakeFrame take => CounsellorAsync(connection, take.SessionId, take.RequestId, take.ClientMessageId, CounsellorActions.Take, null),
+        CounsellorSayFrame say => CounsellorAsync(connection, say.SessionId, say.RequestId, say.ClientMessageId, CounsellorActions.Say, say.Text),
+        CounsellorReleaseFrame release => CounsellorAsync(connection, release.SessionId, release.RequestId, release.ClientMessageId, CounsellorActions.Release, null),
         _ => Unexpected(connection, frame),
     };
 
@@ -108,6 +111,46 @@ public sealed class FrameDispatcher(
     }
 
     /// <summary>
+    /// A counsellor takes a flagged conversation over, speaks in it or hands it back. Numbered with the client's inputs
+    /// and acked the same way; Sessions checks who holds the conversation, this checks who may ask at all.
+    /// </summary>
+    private async Task CounsellorAsync(ClientConnection connection, Guid sessionId, string requestId, string clientMessageId, string action, string? text)
+    {
+        if (!connection.User.IsCounsellor)
+        {
+            logger.LogWarning("User {UserId} sent a counsellor's {Action} without the counsellor role", connection.UserId, action);
+            connection.SendError(ErrorCodes.Forbidden, LocalText.Of("error.counsellorRole"), requestId, sessionId);
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(clientMessageId) || (action == CounsellorActions.Say && string.IsNullOrWhiteSpace(text)))
+        {
+            var field = string.IsNullOrWhiteSpace(clientMessageId) ? "clientMessageId" : "text";
+            connection.SendError(ErrorCodes.InvalidFrame, LocalText.Of("error.fieldEmpty", ("field", field)), requestId, sessionId);
+            return;
+        }
+        using var scope = logger.BeginScope("sessionId:{sessionId}", sessionId);
+        if (await ownership.GetOwnerAsync(sessionId, connection.Closed) is null)
+        {
+            connection.SendError(ErrorCodes.SessionNotFound, LocalText.Of("error.noSession", ("session", sessionId)), requestId, sessionId);
+            return;
+        }
+        // Taking over starts a counsellor's reading of the conversation: only a flagged one, and it is audited.
+        if (action == CounsellorActions.Take && !await transcript.MayObserveAsync(sessionId, connection.UserId, connection.User.Roles, false, connection.Closed))
+        {
+            connection.SendError(ErrorCodes.Forbidden, LocalText.Of("error.otherUsersSession"), requestId, sessionId);
+            return;
+        }
+        if (!await TrySendAsync(connection, sessionId, requestId, new CounsellorCommand
+        {
+            SessionId = sessionId, CounsellorId = connection.UserId, Roles = [.. connection.User.Roles], Action = action,
+            ClientMessageId = clientMessageId, Text = text, RequestId = requestId, ReceivedAt = time.GetUtcNow(),
+            InputSeq = await owners.NextInputSeqAsync(sessionId, clientMessageId),
+            ReplyTo = new ReplyAddress(node.Id, connection.Id), ClientLocale = connection.Locale,
+        })) return;
+        connection.Send(new AckFrame { RequestId = requestId, ClientMessageId = clientMessageId });
+    }
+
+    /// <summary>
     /// Sends a command to the session's partition queue and waits for the broker's confirm, at most
     /// <see cref="GatewayOptions.AcceptTimeout"/>. When the broker does not take it in time (it is down or
     /// restarting), the client is told at once to send it again — a retryable SERVICE_UNAVAILABLE, never silence.
@@ -144,10 +187,10 @@ public sealed class FrameDispatcher(
             connection.SendError(ErrorCodes.SessionNotFound, LocalText.Of("error.noSession", ("session", sessionId)), requestId, sessionId);
             return false;
         }
-        if (owner != connection.UserId && observeWithDebug is { } debug && connection.User.MayDebug
+        if (owner != connection.UserId && observeWithDebug is { } debug && connection.User.MayWatchOthers
             && await transcript.MayObserveAsync(sessionId, connection.UserId, connection.User.Roles, debug, connection.Closed))
         {
-            logger.LogInformation("User {UserId} watches session {SessionId} of another user as an author of its script", connection.UserId, sessionId);
+            logger.LogInformation("User {UserId} watches session {SessionId} of another user", connection.UserId, sessionId);
             return true;
         }
         if (owner != connection.UserId)

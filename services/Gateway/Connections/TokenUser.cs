@@ -10,4 +10,10 @@ public sealed record TokenUser(string UserId, IReadOnlySet<string> Roles, DateTi
 
     /// <summary>The safety net's alerts name people at risk: for counsellors and admins.</summary>
     public bool MayWatchSafety => Roles.Contains(Infrastructure.Roles.Counsellor) || Roles.Contains(Infrastructure.Roles.Admin);
+
+    /// <summary>Takes conversations over when the safety net flags them: a person, so counsellors only.</summary>
+    public bool IsCounsellor => Roles.Contains(Infrastructure.Roles.Counsellor);
+
+    /// <summary>May ask to watch someone else's session (Persistence decides which: a script's authors, or counsellors on a flagged one).</summary>
+    public bool MayWatchOthers => MayDebug || IsCounsellor;
 }

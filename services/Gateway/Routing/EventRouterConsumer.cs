@@ -22,12 +22,14 @@ public sealed class EventRouterConsumer(EventLog log, SessionRoutes routes, Node
 
     public async Task Consume(ConsumeContext<TurnRejected> context) =>
         await RouteAsync(context, context.Message.SessionId, [FrameFactory.FromRejection(context.Message)],
-            await routes.GetNodesAsync(context.Message.SessionId), context.Message.ReplyTo);
+            context.Message is { SenderOnly: true, ReplyTo: { } sender } ? [sender.NodeId] : await routes.GetNodesAsync(context.Message.SessionId),
+            context.Message.ReplyTo, context.Message.SenderOnly);
 
     public async Task Consume(ConsumeContext<MessageDeltaProduced> context) =>
         await RouteAsync(context, context.Message.SessionId, [FrameFactory.FromDelta(context.Message)], await routes.GetNodesAsync(context.Message.SessionId));
 
-    private async Task RouteAsync(ConsumeContext context, Guid sessionId, IReadOnlyList<RoutedFrame> frames, IReadOnlyList<string> nodes, ReplyAddress? replyTo = null)
+    private async Task RouteAsync(ConsumeContext context, Guid sessionId, IReadOnlyList<RoutedFrame> frames, IReadOnlyList<string> nodes,
+        ReplyAddress? replyTo = null, bool senderOnly = false)
     {
         if (replyTo is not null && !nodes.Contains(replyTo.NodeId)) nodes = [.. nodes, replyTo.NodeId];
         foreach (var node in nodes)
@@ -35,11 +37,12 @@ public sealed class EventRouterConsumer(EventLog log, SessionRoutes routes, Node
             var replyToConnection = replyTo?.NodeId == node ? replyTo.ConnectionId : null;
             if (node == self.Id)
             {
-                await local.DeliverAsync(sessionId, frames, context.CancellationToken, replyToConnection);
+                await local.DeliverAsync(sessionId, frames, context.CancellationToken, replyToConnection, senderOnly);
                 continue;
             }
             var endpoint = await context.GetSendEndpoint(new Uri($"exchange:{NodeIdentity.EndpointNameFor(node)}?durable=false&autodelete=true"));
-            await endpoint.Send(new GatewayDelivery { SessionId = sessionId, Frames = frames, ReplyToConnection = replyToConnection }, context.CancellationToken);
+            await endpoint.Send(new GatewayDelivery { SessionId = sessionId, Frames = frames, ReplyToConnection = replyToConnection, SenderOnly = senderOnly },
+                context.CancellationToken);
         }
         logger.LogDebug("Routed {FrameCount} frame(s) of session {SessionId}", frames.Count, sessionId);
     }
@@ -49,5 +52,5 @@ public sealed class EventRouterConsumer(EventLog log, SessionRoutes routes, Node
 public sealed class NodeDeliveryConsumer(LocalSubscriptions local) : IConsumer<GatewayDelivery>
 {
     public Task Consume(ConsumeContext<GatewayDelivery> context) =>
-        local.DeliverAsync(context.Message.SessionId, context.Message.Frames, context.CancellationToken, context.Message.ReplyToConnection);
+        local.DeliverAsync(context.Message.SessionId, context.Message.Frames, context.CancellationToken, context.Message.ReplyToConnection, context.Message.SenderOnly);
 }

@@ -74,8 +74,16 @@ public sealed class LocalSubscriptions(SessionRoutes routes, EventLog log, Conne
     }
 
     /// <param name="replyTo">The socket that sent the input these frames answer: it gets the unsequenced ones even if it is not attached.</param>
-    public async Task DeliverAsync(Guid sessionId, IReadOnlyList<RoutedFrame> frames, CancellationToken ct, string? replyTo = null)
+    public async Task DeliverAsync(Guid sessionId, IReadOnlyList<RoutedFrame> frames, CancellationToken ct, string? replyTo = null, bool senderOnly = false)
     {
+        if (senderOnly)
+        {
+            if (replyTo is not null && connections.Find(replyTo) is { } only)
+            {
+                foreach (var frame in frames) only.Send(frame);
+            }
+            return;
+        }
         var subscriptions = _bySession.GetValueOrDefault(sessionId, ImmutableArray<Subscription>.Empty);
         if (replyTo is not null && !subscriptions.Any(s => s.Connection.Id == replyTo) && connections.Find(replyTo) is { } sender)
         {

@@ -37,6 +37,8 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         public const string UserErase = "user.erase";
         public const string AuditRead = "audit.read";
         public const string FlagResolve = "flag.resolve";
+        public const string SessionTakeOver = "session.take_over";
+        public const string SessionHandBack = "session.hand_back";
     }
 
     public static readonly IReadOnlyList<string> ObjectTypes = ["script", "session", "user", "audit"];

@@ -38,6 +38,14 @@ public sealed class FlagStore(NpgsqlDataSource dataSource)
         return new Paged<FlagView>(rows, page, pageSize, await results.ReadSingleAsync<long>());
     }
 
+    /// <summary>Whether the safety net ever flagged the session (counsellors may watch it then).</summary>
+    public async Task<bool> WasFlaggedAsync(Guid sessionId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM session_flags WHERE session_id = @sessionId)", new { sessionId }, cancellationToken: ct));
+    }
+
     /// <summary>Marks an open flag handled, with the audit entry in the same transaction. False when there is no such open flag.</summary>
     public async Task<bool> ResolveAsync(Guid sessionId, long seq, Caller caller, CancellationToken ct)
     {

@@ -23,6 +23,8 @@ public sealed class EngineState
     public IReadOnlyList<ConversationEntry> History => Data.History;
     /// <summary>The script waits in its crisis protocol (<see cref="ScriptExecutor.Resume"/> lets it go on).</summary>
     public bool Suspended => Data.Crisis is not null;
+    /// <summary>The counsellor holding the conversation (<see cref="ScriptExecutor.TakeOver"/>), or null.</summary>
+    public string? HeldBy => Data.HeldBy;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -90,6 +92,8 @@ internal sealed class StateData
     public List<ConversationEntry> History { get; set; } = [];
     /// <summary>Set while the script is suspended in its crisis protocol; its position is kept to resume from.</summary>
     public CrisisData? Crisis { get; set; }
+    /// <summary>The counsellor who took the conversation over: the script waits, the conversation goes on in <see cref="History"/>.</summary>
+    public string? HeldBy { get; set; }
 }
 
 internal sealed class CrisisData

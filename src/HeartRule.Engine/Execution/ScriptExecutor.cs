@@ -152,6 +152,38 @@ public sealed class ScriptExecutor
         return resumed;
     }
 
+    /// <summary>A counsellor takes the conversation over: the script waits at its position until <see cref="HandBack"/>.</summary>
+    public static EngineState TakeOver(EngineState state, string counsellorId)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentException.ThrowIfNullOrWhiteSpace(counsellorId);
+        var held = state.Clone();
+        held.Data.HeldBy = counsellorId;
+        return held;
+    }
+
+    /// <summary>
+    /// What is said while a counsellor holds the conversation (<paramref name="role"/> <c>user</c> or <c>counsellor</c>)
+    /// joins the history, so that the model has it in its context once the script goes on.
+    /// </summary>
+    public static EngineState Record(EngineState state, string role, string text)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var recorded = state.Clone();
+        if (!string.IsNullOrEmpty(text))
+            recorded.Data.History.Add(new ConversationEntry(role, text, recorded.Data.Frames[^1].Current?.ActionId, recorded.Data.Turn));
+        return recorded;
+    }
+
+    /// <summary>The counsellor hands the conversation back: the script goes on from where it waited, crisis suspension lifted.</summary>
+    public static EngineState HandBack(EngineState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var back = Resume(state).Clone();
+        back.Data.HeldBy = null;
+        return back;
+    }
+
     /// <summary>High risk: the crisis response instead of the script, which stays suspended where it stood.</summary>
     private static async Task<TurnResult> CrisisTurnAsync(TurnContext ctx, EngineState state, SafetyNet? judged = null)
     {

@@ -112,7 +112,13 @@ internal sealed class TurnContext
     {
         var window = State.History.Where(h => h.Content.Length > 0).TakeLast(Options.HistoryWindow).ToList();
         if (window.Count == 0) return Catalogue.Get(locale, "prompt.noMessages");
-        return string.Join("\n", window.Select(h => Catalogue.Get(locale, h.Role == "user" ? "prompt.clientLine" : "prompt.counsellorLine", ("text", h.Content))));
+        return string.Join("\n", window.Select(h => Catalogue.Get(locale, h.Role switch
+        {
+            "user" => "prompt.clientLine",
+            // A human counsellor who held the conversation: the model reads their words as theirs, not its own.
+            "counsellor" => "prompt.humanCounsellorLine",
+            _ => "prompt.counsellorLine",
+        }, ("text", h.Content))));
     }
 
     public string Substitute(string text) => Placeholders.Substitute(text, name =>

@@ -21,3 +21,7 @@ CREATE TABLE session_flags (
     PRIMARY KEY (session_id, seq)
 );
 CREATE INDEX session_flags_open ON session_flags (severity DESC, flagged_at) WHERE resolved_at IS NULL;
+
+-- A counsellor who takes a conversation over speaks as themselves (docs/safety.md).
+ALTER TABLE messages DROP CONSTRAINT messages_role_check;
+ALTER TABLE messages ADD CONSTRAINT messages_role_check CHECK (role IN ('user', 'assistant', 'system', 'counsellor'));
