@@ -130,6 +130,8 @@ internal sealed class ActionRuntime
     /// <summary>"acknowledgment", "answer", "reply" or "skill".</summary>
     public string? WaitingFor { get; set; }
     public List<string> Filled { get; set; } = [];
+    /// <summary>The monitor's advice on the last round that did not complete, added to this action's next prompt.</summary>
+    public string? MonitorAdvice { get; set; }
 }
 
 internal sealed class VariableData

@@ -45,9 +45,11 @@ internal static class PromptBuilder
         {
             foreach (var (k, v) in extra) system[k] = v;
         }
-        return Placeholders.Substitute(template.Text, name =>
+        var prompt = Placeholders.Substitute(template.Text, name =>
             system.TryGetValue(name, out var s) ? (true, JsonValue.Create(s)) :
             ctx.Variables.TryGet(name, out var value) ? (true, value) : (false, null));
+        // Appended rather than a placeholder, so a scheme's own templates get it too.
+        return runtime.MonitorAdvice is { } advice ? prompt + "\n\n" + T("prompt.monitorAdvice", ("advice", advice)) : prompt;
     }
 
     /// <summary>The session's language as its own catalogue names it (en-GB: "English"), else its tag.</summary>

@@ -57,6 +57,9 @@ internal abstract partial class AnswerReading
 
     public abstract Reaction React(string reply);
 
+    /// <summary>The offline monitor's judgement of a reply to a round that did not complete: resistance, insufficient or normal.</summary>
+    public abstract string Engagement(string reply);
+
     /// <summary>One answer cut into <paramref name="count"/> parts, one per output in order, the last taking the rest.</summary>
     public IReadOnlyList<string> Split(string answer, int count)
     {

@@ -54,6 +54,16 @@ internal sealed partial class ChineseAnswers : AnswerReading
     [GeneratedRegex("(?<n>[零〇一二两三四五六七八九十]+)(?<half>个?半)?")]
     private static partial Regex ChineseNumber();
 
+    public override string Engagement(string reply)
+    {
+        var text = reply.Trim();
+        if (Reluctance().IsMatch(text)) return "resistance";
+        return text.Length <= 4 ? "insufficient" : "normal";
+    }
+
+    [GeneratedRegex("不知道|不想说|随便|无所谓|别问了|不清楚")]
+    private static partial Regex Reluctance();
+
     public override Reaction React(string reply)
     {
         var text = reply.Trim();

@@ -77,6 +77,16 @@ internal sealed partial class EnglishAnswers : AnswerReading
     [GeneratedRegex(@"\bnot really\b|\bnot sure\b|\bdon'?t (?:really )?(?:understand|get it|see)\b|\bconfus|\blost\b|\bwhat do you mean\b|^no\b", RegexOptions.IgnoreCase)]
     private static partial Regex Doubt();
 
+    public override string Engagement(string reply)
+    {
+        var text = reply.Trim();
+        if (Reluctance().IsMatch(text)) return "resistance";
+        return text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 2 ? "insufficient" : "normal";
+    }
+
+    [GeneratedRegex(@"\b(?:i\s+)?(?:don'?t|do not)\s+know\b|\bno idea\b|\bwhatever\b|\b(?:i'?d|i would) rather not\b|\bnot telling\b|\bleave me alone\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Reluctance();
+
     public override Reaction React(string reply)
     {
         var text = reply.Trim();

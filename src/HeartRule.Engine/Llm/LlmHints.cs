@@ -26,5 +26,7 @@ public static class LlmHints
         public const string Extract = "extract";
         /// <summary>The second opinion on a client's words: answers <c>{"risk_level", "reason"}</c>.</summary>
         public const string CrisisCheck = "crisis_check";
+        /// <summary>Judges a round that did not complete: answers <c>{"engagement", "advice"}</c>.</summary>
+        public const string Monitor = "monitor";
     }
 }

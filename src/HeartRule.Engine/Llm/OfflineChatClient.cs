@@ -26,6 +26,8 @@ namespace HeartRule.Engine;
 /// <item>ai_think: every output is read from the client's most recent message; one that is only a number says
 /// nothing about anything but a number, so such an output is empty.</item>
 /// <item>extract: every requested variable is read from the client's last answer.</item>
+/// <item>monitor: resistance for a refusal or "I don't know", insufficient for a reply of a word or two, else normal;
+/// the advice is the catalogue's for that judgement.</item>
 /// <item>crisis_check: the second opinion, from <see cref="CrisisScreen.SecondOpinion"/> (denials and idioms count for
 /// nothing; a farewell with hopelessness is high).</item>
 /// </list>
@@ -134,6 +136,18 @@ public sealed class OfflineChatClient : IChatClient
                 for (var i = 0; i < outputs.Count; i++) reply[outputs[i]] = reading.Think(answer, KindOf(i));
                 reply["content"] = "";
                 break;
+            case LlmHints.Purposes.Monitor:
+                {
+                    var engagement = reading.Engagement(answer);
+                    reply["engagement"] = engagement;
+                    reply["advice"] = engagement switch
+                    {
+                        "resistance" => Catalogue.Get(locale, "offline.monitor.resistance"),
+                        "insufficient" => Catalogue.Get(locale, "offline.monitor.insufficient"),
+                        _ => "",
+                    };
+                    break;
+                }
             case LlmHints.Purposes.CrisisCheck:
                 reply["risk_level"] = CrisisScreen.Default.SecondOpinion(answer).ToWire();
                 reply["reason"] = "offline reading of the lexicons";

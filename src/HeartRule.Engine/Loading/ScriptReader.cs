@@ -120,9 +120,10 @@ internal sealed partial class ScriptReader(IssueCollector issues, ISkillResolver
             }
         }
         var crisis = ReadCrisis(session);
+        var monitor = session.Bool("monitor") ?? false;
         session.ReportUnknownKeys(issues.T("what.session"));
         return id is null ? null : new Script(ScriptKind.Session, id, name ?? metadata?.Name, description ?? metadata?.Description,
-            version ?? metadata?.Version, scheme, metadata, declarations, phases, crisis);
+            version ?? metadata?.Version, scheme, metadata, declarations, phases, crisis, monitor);
     }
 
     /// <summary><c>session.crisis</c>: what the client is told at once when a crisis is detected, and while the script waits.</summary>

@@ -10,9 +10,10 @@ public sealed class Script
 {
     internal Script(ScriptKind kind, string id, string? name, string? description, string? version,
         string? templateScheme, ScriptMetadata? metadata, IReadOnlyList<VariableDeclaration> declarations,
-        IReadOnlyList<PhaseDefinition> phases, CrisisProtocol? crisis = null)
+        IReadOnlyList<PhaseDefinition> phases, CrisisProtocol? crisis = null, bool monitor = false)
     {
         Crisis = crisis;
+        Monitor = monitor;
         Kind = kind;
         Id = id;
         Name = name;
@@ -39,6 +40,8 @@ public sealed class Script
     public IReadOnlyList<PhaseDefinition> Phases { get; }
     /// <summary>The script's own crisis protocol; null: the deployment's default.</summary>
     public CrisisProtocol? Crisis { get; }
+    /// <summary><c>session.monitor</c>: after a round of ai_ask or ai_say that did not complete, a monitor judges the client's engagement and steers the next prompt.</summary>
+    public bool Monitor { get; }
 
     /// <summary>For a technique script, its single topic.</summary>
     public TopicDefinition? Topic => Kind == ScriptKind.Technique ? Phases[0].Topics[0] : null;

@@ -51,6 +51,8 @@ internal sealed class AiAskRunner : IActionRunner
         runtime.Round++;
         var text = LlmReplyParser.Text(reply.Json, "content");
         await ctx.SayAsync(action, runtime, string.IsNullOrWhiteSpace(text) ? ctx.EngineText("engine.followUp") : text.Trim(), reply.Json);
+        // After the follow-up is said, so the client does not wait on it: the advice is for the next round's prompt.
+        await EngagementMonitor.JudgeAsync(ctx, action, runtime, ctx.Substitute(config.Content), input, ct);
         return ActionStep.Waiting;
     }
 

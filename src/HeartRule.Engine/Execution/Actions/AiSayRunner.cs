@@ -34,6 +34,7 @@ internal sealed class AiSayRunner : IActionRunner
         var reply = await SpeakAsync(ctx, action, runtime, config, ct);
         if (ExitDecision.ShouldExit(ctx, config, runtime.Round, reply) || runtime.Round >= runtime.MaxRounds)
             return ActionStep.Completed;
+        await EngagementMonitor.JudgeAsync(ctx, action, runtime, ctx.Substitute(config.Content), input, ct);
         return ActionStep.Waiting;
     }
 
