@@ -10,6 +10,7 @@
 #   ./eng/images.sh infra     postgres, redis, rabbitmq
 #   ./eng/images.sh services  the four services, tagged with the git commit
 #   ./eng/images.sh sizes     a Markdown table of every image's size
+#   ./eng/images.sh tag       print the tag the images of this tree get
 #   ./eng/images.sh stop      stop the registry
 # Images and the registry's storage live in .images/ (git-ignored).
 set -euo pipefail
@@ -245,7 +246,8 @@ case "${1:-all}" in
   infra) setup; registry; infra ;;
   services) setup; registry; services ;;
   sizes) sizes ;;
+  tag) echo "$tag" ;;
   stop) stop ;;
   all) setup; registry; base "${2:-}"; infra; services; sizes ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac
