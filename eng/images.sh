@@ -65,6 +65,8 @@ setup() {
   [ -x /usr/lib/podman/netavark ] || [ -x /usr/libexec/podman/netavark ] || missing+=(netavark aardvark-dns)
   command -v fuse-overlayfs > /dev/null || missing+=(fuse-overlayfs)
   command -v skopeo > /dev/null || missing+=(skopeo)
+  # A pod's infra container runs it.
+  command -v catatonit > /dev/null || missing+=(catatonit)
   command -v curl > /dev/null || missing+=(curl)
   command -v iptables > /dev/null || missing+=(iptables)
   if [ ${#missing[@]} -gt 0 ]; then
@@ -187,10 +189,17 @@ EOF
 
 # --- infrastructure --------------------------------------------------------------------------------------------
 
+# An image of a clean commit is built once; a tree with changes (-dirty) is built every time.
+built() {
+  if [[ $tag != *-dirty ]] && has_image "$1"; then log "$1 is in the registry"; return 0; fi
+  return 1
+}
+
 infra() {
   local name
   for name in postgres redis rabbitmq; do
     local image=$registry/heartrule/$name:$tag
+    built "$image" && continue
     # The package install needs Debian's mirror, the only network the build reaches (host networking).
     podman build --quiet --network host --build-arg "BASE=$registry/heartrule/debian:$suite" \
       -t "$image" "eng/images/$name" > /dev/null
@@ -204,6 +213,7 @@ services() {
   local project name
   for project in services/*/HeartRule.*.csproj; do
     name=$(basename "$project" .csproj | sed 's/^HeartRule\.//' | tr '[:upper:]' '[:lower:]')
+    built "$registry/heartrule/$name:$tag" && continue
     # DOTNET_CONTAINER_INSECURE_REGISTRIES: the SDK talks plain HTTP to our loopback registry.
     DOTNET_CONTAINER_INSECURE_REGISTRIES=$registry dotnet publish "$project" -c Release -nologo -v quiet \
       /t:PublishContainer \

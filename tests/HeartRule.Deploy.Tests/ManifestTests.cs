@@ -1,3 +1,4 @@
+using HeartRule.Play;
 using YamlDotNet.RepresentationModel;
 
 namespace HeartRule.Deploy.Tests;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HeartRule.Play;
 using YamlDotNet.RepresentationModel;
 
 namespace HeartRule.Deploy.Tests;
@@ -73,22 +74,9 @@ public sealed record Manifest(string File, YamlMappingNode Root)
     }
 }
 
-/// <summary>Paths into parsed YAML: a missing step is a failed assertion that names the path.</summary>
+/// <summary>Typed values at paths into parsed YAML (<see cref="YamlPaths"/>).</summary>
 public static class Yaml
 {
-    public static YamlNode? Find(this YamlNode node, params string[] path)
-    {
-        foreach (var step in path)
-        {
-            if (node is not YamlMappingNode map || !map.Children.TryGetValue(step, out var next)) return null;
-            node = next;
-        }
-        return node;
-    }
-
-    public static YamlNode Get(this YamlNode node, params string[] path) =>
-        node.Find(path) ?? throw new Xunit.Sdk.XunitException($"missing {string.Join('.', path)}");
-
     public static string Str(this YamlNode node, params string[] path) =>
         Assert.IsType<YamlScalarNode>(node.Get(path)).Value ?? throw new Xunit.Sdk.XunitException($"empty {string.Join('.', path)}");
 
