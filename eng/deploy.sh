@@ -45,11 +45,14 @@ ready() {
   fi
 }
 
+# As the kubelet restarts a pod's container: SIGTERM, the grace period, start again; the pod's network stays up
+# meanwhile (podman pod stop would take the network down with the infra container, and with it the goodbyes:
+# the 1012 closes, the route clean-up). podman runs no preStop hook.
 restart_pod() {
-  local pod=$1 grace
-  grace=$(sed -n 's/^ *terminationGracePeriodSeconds: //p' "$play_dir/manifests/app/${pod%-[0-9]*}.yaml" | head -n 1)
-  podman pod stop --time "${grace:-30}" "$pod" > /dev/null
-  podman pod start "$pod" > /dev/null
+  local pod=$1 workload=${1%-[0-9]*} grace
+  grace=$(sed -n 's/^ *terminationGracePeriodSeconds: //p' "$play_dir/manifests/app/$workload.yaml" | head -n 1)
+  podman stop --time "${grace:-30}" "$pod-$workload" > /dev/null
+  podman start "$pod-$workload" > /dev/null
   ready "$pod"
 }
 
@@ -57,7 +60,7 @@ down() {
   for file in services infrastructure; do
     [ -f "$play_dir/overlay/$file.yaml" ] && podman kube down "$play_dir/overlay/$file.yaml" > /dev/null 2>&1 || true
   done
-  podman volume ls --format '{{.Name}}' | grep '^heartrule-' | xargs -r podman volume rm -f > /dev/null
+  podman volume ls --format '{{.Name}}' | { grep '^heartrule-' || true; } | xargs -r podman volume rm -f > /dev/null
   if [ -f "$play_dir/overlay/nginx.pid" ]; then
     kill "$(cat "$play_dir/overlay/nginx.pid")" 2> /dev/null || true
     rm -f "$play_dir/overlay/nginx.pid"

@@ -29,7 +29,11 @@ public static class AppModelExtensions
             redis.WithImageRegistry(registry).WithImage(ContainerImages.Repository("redis"), images.Tag);
             messaging.WithImageRegistry(registry).WithImage(ContainerImages.Repository("rabbitmq"), images.Tag);
         }
-        return (postgres.AddDatabase("heartrule"), redis, messaging);
+        const string database = "heartrule";
+        // Locally Aspire creates the database once the server is up; in a cluster nobody does, so the server makes
+        // it when it initialises (POSTGRES_DB, the image's contract).
+        if (builder.ExecutionContext.IsPublishMode) postgres.WithEnvironment("POSTGRES_DB", database);
+        return (postgres.AddDatabase(database), redis, messaging);
     }
 
     /// <summary>

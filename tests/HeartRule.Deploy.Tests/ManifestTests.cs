@@ -134,7 +134,8 @@ public sealed class ManifestTests(DefaultRendering fixture) : IClassFixture<Defa
     {
         var persistence = Env(Single("Deployment", "persistence"));
         var postgres = Env(Single("StatefulSet", "postgres"));
-        Assert.Contains($"Host=postgres;Port=5432;Username={postgres["POSTGRES_USER"]};Password={postgres["POSTGRES_PASSWORD"]};Database=heartrule",
+        // The server makes the database the connection string names: no AppHost is there to create it.
+        Assert.Equal($"Host=postgres;Port=5432;Username={postgres["POSTGRES_USER"]};Password={postgres["POSTGRES_PASSWORD"]};Database={postgres["POSTGRES_DB"]}",
             persistence["ConnectionStrings__heartrule"]);
         var rabbit = Env(Single("StatefulSet", "messaging"));
         foreach (var service in Services)

@@ -22,7 +22,7 @@ public static class Converse
     public static async Task<int> RunAsync(string url, string signingKey, string? restartCommand)
     {
         var ws = new Uri(url);
-        var https = new UriBuilder(ws) { Scheme = "https", Path = "" }.Uri;
+        var https = new UriBuilder(ws) { Scheme = ws.Scheme == "wss" ? "https" : "http", Path = "" }.Uri;
         var token = new DevTokenIssuer(new AuthOptions { SigningKey = signingKey }).Issue("play-user", TimeSpan.FromHours(1), roles: [Roles.Client]);
         // The certificate is the play's own, made for this run: trust it here and nowhere else.
         using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
