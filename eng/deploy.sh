@@ -14,18 +14,22 @@
 #       made for the run), plays the intake conversation over wss:// while the gateway pods restart one after the
 #       other, checks nothing was lost or doubled, then opens 200 WebSockets interleaved with HTTP requests.
 #       Tears everything down at the end unless --keep (then ./eng/deploy.sh down).
+#   ./eng/deploy.sh container-mode
+#       the AppHost's container mode on these images (Aspire's AddPostgres/AddRedis/AddRabbitMQ under podman,
+#       --Infrastructure containers --Images:Registry … --Images:Tag …), the services as processes, and the intake
+#       conversation against it; stops it and removes its volumes at the end.
 #   ./eng/deploy.sh restart-pod NAME   stop a played pod gracefully (SIGTERM, its grace period) and start it again
 #   ./eng/deploy.sh down               remove the played pods, their volumes and nginx
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-usage() { sed -n '2,19p' "$0"; exit 2; }
+usage() { sed -n '2,23p' "$0"; exit 2; }
 
 play_dir=$root/.images/play
 network=heartrule-play
 
-# Waits until something answers: a TCP port, or a service's /health (asked as the kubelet would, on its health port).
+# Waits until something answers: a TCP port, or a service's /health on its health port (published), as a probe asks.
 wait_for() {
   local what=$1 check=$2
   for _ in $(seq 240); do eval "$check" > /dev/null 2>&1 && return 0; sleep 0.5; done
@@ -38,7 +42,7 @@ port_of() { sed -n "s/^$1=//p" "$play_dir/overlay/ports.env"; }
 ready() {
   local pod=$1 port
   if port=$(port_of "$pod.health") && [ -n "$port" ]; then
-    wait_for "$pod" "curl -fsS -H 'Host: localhost:8081' http://127.0.0.1:$port/health"
+    wait_for "$pod" "curl -fsS http://127.0.0.1:$port/health"
   else
     port=$(sed -n "s/^$pod\.[a-z]*=//p" "$play_dir/overlay/ports.env" | head -n 1)
     wait_for "$pod" "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$port'"
@@ -119,9 +123,39 @@ render() {
       --Images:Registry "$registry" --Images:Tag "$tag" "$@"
 }
 
+container_mode() {
+  local start=$SECONDS port=${HEARTRULE_GATEWAY_PORT:-15000} tag status=0
+  bash eng/images.sh all
+  tag=$(bash eng/images.sh tag)
+  dotnet build HeartRule.AppHost -nologo -v quiet -clp:NoSummary
+  dotnet build tools/HeartRule.Play -nologo -v quiet -clp:NoSummary
+  # eng/run.sh's launch profile, on ports of their own so that a local run can go on beside it.
+  (cd HeartRule.AppHost && exec env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
+    ASPNETCORE_URLS=http://127.0.0.1:18988 ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:18989 \
+    ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:18990 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+    DOTNET_ASPIRE_CONTAINER_RUNTIME=podman \
+    dotnet bin/Debug/net10.0/HeartRule.AppHost.dll --Infrastructure containers \
+      --Images:Registry "${HEARTRULE_IMAGE_REGISTRY:-127.0.0.1:5100}" --Images:Tag "$tag" --GatewayPort "$port" \
+    > "$play_dir/container-mode.log" 2>&1) &
+  local apphost=$!
+  wait_for "the AppHost's gateway" "curl -fsS http://127.0.0.1:$port/health" || status=1
+  echo "deploy: container mode up ($((SECONDS - start)) s): $(podman ps --format '{{.Image}}' | grep -c heartrule/) containers"
+  if [ "$status" = 0 ]; then
+    # Development: the services sign with the documented development key.
+    dotnet run --project tools/HeartRule.Play --no-build -- converse --url "ws://127.0.0.1:$port/ws" \
+      --signing-key heartrule-development-signing-key-do-not-deploy || status=$?
+  fi
+  kill -TERM "$apphost"
+  wait "$apphost" || true
+  podman volume ls --format '{{.Name}}' | { grep '^heartrule\.apphost-' || true; } | xargs -r podman volume rm -f > /dev/null
+  echo "deploy: container mode played in $((SECONDS - start)) s (AppHost log: $play_dir/container-mode.log)"
+  return "$status"
+}
+
 case "${1:-}" in
   render) shift; render "$@" ;;
   play) shift; play "$@" ;;
+  container-mode) container_mode ;;
   restart-pod) shift; restart_pod "$@" ;;
   down) down ;;
   *) usage ;;
