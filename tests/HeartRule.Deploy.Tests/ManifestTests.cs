@@ -57,6 +57,25 @@ public sealed class ManifestTests(DefaultRendering fixture) : IClassFixture<Defa
     }
 
     [Fact]
+    public void Every_mounted_volume_is_declared_and_every_server_keeps_its_data_on_a_claim()
+    {
+        foreach (var workload in OfKind(WorkloadKinds))
+        {
+            var declared = workload.Root.Seq("spec", "template", "spec", "volumes").Select(v => v.Str("name"))
+                .Concat(workload.Root.Seq("spec", "volumeClaimTemplates").Select(c => c.Str("metadata", "name"))).ToList();
+            foreach (var mount in Container(workload).Seq("volumeMounts"))
+                Assert.True(declared.Contains(mount.Str("name")), $"{workload.Name}: volume {mount.Str("name")} is mounted but not declared");
+        }
+        foreach (var server in OfKind("StatefulSet"))
+        {
+            Assert.Equal(server.Name, server.Root.Str("spec", "serviceName"));
+            var claim = Assert.Single(server.Root.Seq("spec", "volumeClaimTemplates"));
+            Assert.Contains(Container(server).Seq("volumeMounts"), m => m.Str("name") == claim.Str("metadata", "name"));
+            Assert.NotNull(claim.Find("spec", "resources", "requests", "storage"));
+        }
+    }
+
+    [Fact]
     public void Selectors_match_the_labels_of_the_pods_they_mean()
     {
         foreach (var workload in OfKind(WorkloadKinds))
