@@ -24,7 +24,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-usage() { sed -n '2,23p' "$0"; exit 2; }
+usage() { sed -n '2,22p' "$0"; exit 2; }
 
 play_dir=$root/.images/play
 network=heartrule-play

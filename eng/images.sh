@@ -259,5 +259,5 @@ case "${1:-all}" in
   tag) echo "$tag" ;;
   stop) stop ;;
   all) setup; registry; base "${2:-}"; infra; services; sizes ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac
