@@ -1,12 +1,14 @@
 // The whole of HeartRule: infrastructure, the four services, and how they find each other.
 using HeartRule.AppHost.Infrastructure;
+using HeartRule.AppHost.Kubernetes;
 using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Debian's servers as executables by default (no container engine needed); "--Infrastructure containers" uses
-// Aspire's own container integrations instead, on a machine with a container runtime and their images.
-var (db, redis, messaging) = builder.Configuration["Infrastructure"] == "containers"
+// Aspire's own container integrations instead, on a machine with a container runtime and their images. A deployment
+// runs them as containers too (eng/deploy.sh render).
+var (db, redis, messaging) = builder.Configuration["Infrastructure"] == "containers" || builder.ExecutionContext.IsPublishMode
     ? builder.AddContainerInfrastructure()
     : builder.AddLocalInfrastructure();
 
@@ -16,12 +18,14 @@ var persistence = builder.AddService<Projects.HeartRule_Persistence>("persistenc
 
 var scriptEngine = builder.AddService<Projects.HeartRule_ScriptEngine>("scriptengine")
     .WithReference(messaging).WithReference(persistence)
-    .WaitFor(messaging).WaitFor(persistence);
+    .WaitFor(messaging).WaitFor(persistence)
+    .WithAutoscaling(maxReplicas: 6);
 
 var sessions = builder.AddService<Projects.HeartRule_Sessions>("sessions")
     .WithReference(redis).WithReference(messaging).WithReference(persistence).WithReference(scriptEngine)
     .WaitFor(redis).WaitFor(messaging).WaitFor(persistence).WaitFor(scriptEngine)
-    .WithReplicas(builder.Configuration.GetValue("Replicas:sessions", 1));
+    .WithReplicas(builder.Configuration.GetValue("Replicas:sessions", 1))
+    .WithAutoscaling(maxReplicas: 6);
 
 builder.AddService<Projects.HeartRule_Gateway>("gateway", port: builder.Configuration.GetValue<int?>("GatewayPort", 5000))
     .WithReference(redis).WithReference(messaging).WithReference(persistence).WithReference(sessions)
@@ -29,6 +33,9 @@ builder.AddService<Projects.HeartRule_Gateway>("gateway", port: builder.Configur
     .WithExternalHttpEndpoints()
     .WithUrlForEndpoint("http", url => url.DisplayText = "Chat page")
     // Two nodes by default behind one address: every session may have sockets on either (--Replicas:gateway N).
-    .WithReplicas(builder.Configuration.GetValue("Replicas:gateway", 2));
+    .WithReplicas(builder.Configuration.GetValue("Replicas:gateway", 2))
+    .WithAutoscaling(maxReplicas: 10);
+
+builder.AddKubernetesManifests();
 
 builder.Build().Run();

@@ -100,14 +100,18 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<HealthEndpointOptions>>().Value;
-        if (!(options.Enabled ?? app.Environment.IsDevelopment()) && options.Port is null) return app;
-        var health = app.MapHealthChecks(HealthEndpointPath);
-        var alive = app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        var alive = new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") };
         if (options.Port is { } port)
         {
-            health.RequireHost($"*:{port}");
-            alive.RequireHost($"*:{port}");
+            // Told apart by the port the connection came in on, not by the Host header: a caller writes that one
+            // itself, and a proxy in front of the public port passes it on.
+            app.UseHealthChecks(HealthEndpointPath, port);
+            app.UseHealthChecks(AlivenessEndpointPath, port, alive);
+            return app;
         }
+        if (!(options.Enabled ?? app.Environment.IsDevelopment())) return app;
+        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(AlivenessEndpointPath, alive);
         return app;
     }
 }

@@ -107,6 +107,10 @@ public sealed class StartupSafetyTests(Servers servers)
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://127.0.0.1:{internalPort}/alive"))).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(publicAddress, "/health"))).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(publicAddress, "/alive"))).StatusCode);
+            // Naming the internal port in the Host header (as anyone may, through a proxy) changes nothing.
+            using var spoofed = new HttpRequestMessage(HttpMethod.Get, new Uri(publicAddress, "/health"));
+            spoofed.Headers.Host = $"127.0.0.1:{internalPort}";
+            Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(spoofed)).StatusCode);
             // Enabled by setting, the document is served (to anyone: it describes, it does not answer).
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(publicAddress, "/api/openapi.json"))).StatusCode);
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(publicAddress, "/api/scripts"));

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using HeartRule.Infrastructure;
+using HeartRule.Protocol;
+
+namespace HeartRule.Play;
+
+/// <summary>
+/// The sample intake conversation over <c>wss://</c> through the ingress, with the gateway pods restarted one after
+/// the other between its turns (<c>--restart-command</c> is run with the pod's name, and returns once the pod is
+/// ready again). A socket closed by a stopping pod (1012) reconnects, attaches from the last seq it saw and goes on.
+/// Then: every message arrived once, in order, and the stored transcript is the same; and 200 WebSocket opens
+/// interleaved with HTTP requests on kept-alive connections are all accepted.
+/// </summary>
+public static class Converse
+{
+    private static readonly string[] Inputs = ["Alex", "trouble sleeping"];
+    private static readonly TimeSpan TurnTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<int> RunAsync(string url, string signingKey, string? restartCommand)
+    {
+        var ws = new Uri(url);
+        var https = new UriBuilder(ws) { Scheme = ws.Scheme == "wss" ? "https" : "http", Path = "" }.Uri;
+        var token = new DevTokenIssuer(new AuthOptions { SigningKey = signingKey }).Issue("play-user", TimeSpan.FromHours(1), roles: [Roles.Client]);
+        // The certificate is the play's own, made for this run: trust it here and nowhere else.
+        using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
+        var conversation = new Conversation(ws, token);
+        var clock = Stopwatch.StartNew();
+
+        var (sessionId, first) = await conversation.StartAsync("intake");
+        Report($"session {sessionId}: turn 1 ({first.Messages.Count} messages)");
+        var gateways = restartCommand is null ? [] : new[] { "gateway", "gateway-2" };
+        for (var i = 0; i < Inputs.Length; i++)
+        {
+            if (i < gateways.Length) await RestartAsync(restartCommand!, gateways[i]);
+            var turn = await conversation.SayAsync(sessionId, Inputs[i]);
+            Report($"turn {i + 2}: {turn.Completed.ExecutionStatus}, {string.Join(" | ", turn.Messages.Where(m => m.Role == "assistant").Select(m => m.Content))}");
+        }
+
+        var seen = conversation.Messages;
+        Check(seen.Select(m => m.Seq).Distinct().Count() == seen.Count, "a message arrived twice");
+        Check(seen.Select(m => m.Seq).Order().SequenceEqual(seen.Select(m => m.Seq)), "messages arrived out of order");
+        Check(seen.Count(m => m.Role == "user") == Inputs.Length, "an input was lost or doubled");
+        Check(gateways.Length == 0 || conversation.Restarts > 0, "no socket was closed by a restarting gateway: the restart proved nothing");
+        var stored = await StoredAsync(https, handler, token, sessionId);
+        Check(stored.SequenceEqual(seen.Select(m => (m.Seq, m.Role, m.Content))),
+            $"the stored transcript differs from what the client saw:\n  stored {string.Join(", ", stored)}\n  seen   {string.Join(", ", seen.Select(m => (m.Seq, m.Role, m.Content)))}");
+        Report($"conversation: {seen.Count} messages, each once and in order, stored the same; {conversation.Restarts} socket(s) moved to another gateway");
+
+        var refused = await InterleavedAsync(ws, https, handler, token, 200);
+        Check(refused == 0, $"{refused} of 200 WebSocket opens interleaved with HTTP requests were refused");
+        Report($"200 WebSocket opens interleaved with HTTP requests: none refused ({clock.Elapsed.TotalSeconds:F0} s in all)");
+        return 0;
+    }
+
+    private static async Task RestartAsync(string command, string pod)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start("bash", ["-c", $"{command} {pod}"]);
+        await process.WaitForExitAsync();
+        Check(process.ExitCode == 0, $"restarting {pod} failed");
+        Report($"restarted {pod} ({clock.Elapsed.TotalSeconds:F1} s)");
+    }
+
+    private static async Task<List<(long, string, string)>> StoredAsync(Uri https, HttpMessageHandler handler, string token, Guid sessionId)
+    {
+        using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = https };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // Persistence writes turns in batches: wait for the last one.
+        for (var attempt = 0; ; attempt++)
+        {
+            using var document = JsonDocument.Parse(await http.GetStringAsync($"/api/sessions/{sessionId}/messages?limit=500"));
+            var items = document.RootElement.GetProperty("items").EnumerateArray()
+                .Select(m => (m.GetProperty("seq").GetInt64(), m.GetProperty("role").GetString()!, m.GetProperty("content").GetString()!)).ToList();
+            if (items.Count(m => m.Item2 == "user") == Inputs.Length || attempt == 50) return items;
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>WebSocket opens and API requests, alternated, so that nginx reuses kept-alive upstream connections for upgrades.</summary>
+    private static async Task<int> InterleavedAsync(Uri ws, Uri https, HttpMessageHandler handler, string token, int count)
+    {
+        using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = https };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var refused = 0;
+        for (var i = 0; i < count; i++)
+        {
+            using (var response = await http.GetAsync("/api/scripts")) Check(response.IsSuccessStatusCode, $"GET /api/scripts: {(int)response.StatusCode}");
+            try
+            {
+                await using var client = await HeartRuleClient.ConnectAsync(ws, token, configure: o => o.RemoteCertificateValidationCallback = (_, _, _, _) => true);
+                await client.CloseAsync();
+            }
+            catch (WebSocketException)
+            {
+                refused++;
+            }
+        }
+        return refused;
+    }
+
+    private static void Check(bool condition, string failure)
+    {
+        if (!condition) throw new InvalidOperationException(failure);
+    }
+
+    private static void Report(string line) => Console.WriteLine($"converse: {line}");
+
+    /// <summary>One user's conversation on one session, carried from socket to socket when a gateway closes one.</summary>
+    private sealed class Conversation(Uri url, string token)
+    {
+        private HeartRuleClient? _client;
+
+        public List<MessageFrame> Messages { get; } = [];
+
+        public int Restarts { get; private set; }
+
+        private long LastSeq { get; set; }
+
+        public async Task<(Guid, Turn)> StartAsync(string scriptId)
+        {
+            _client = await ConnectAsync();
+            await _client.SendAsync(new SessionStartFrame { RequestId = "start", ScriptId = scriptId });
+            var started = await _client.WaitForAsync<SessionStartedFrame>(f => f.RequestId == "start", TurnTimeout);
+            return (started.SessionId, await ReadTurnAsync(_client));
+        }
+
+        /// <summary>
+        /// One input and its turn. On a socket a stopping gateway closed: reconnect (to whichever pod is up), attach
+        /// from the last seq seen, and send the same input again (the same clientMessageId: never run twice).
+        /// </summary>
+        public async Task<Turn> SayAsync(Guid sessionId, string text)
+        {
+            var id = Guid.NewGuid().ToString("N");
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    if (_client is null)
+                    {
+                        _client = await ConnectAsync();
+                        await _client.SendAsync(new SessionAttachFrame { RequestId = $"attach-{id}-{attempt}", SessionId = sessionId, LastSeq = LastSeq });
+                        await _client.WaitForAsync<SessionAttachedFrame>(timeout: TurnTimeout);
+                    }
+                    await _client.SendAsync(new InputFrame { RequestId = $"{id}-{attempt}", SessionId = sessionId, ClientMessageId = id, Text = text });
+                    return await ReadTurnAsync(_client);
+                }
+                catch (Exception e) when (attempt < 5 && e is WebSocketException or TimeoutException or IOException or ObjectDisposedException)
+                {
+                    if (_client is { CloseStatus: (WebSocketCloseStatus)1012 }) Restarts++;
+                    Report($"socket closed ({_client?.CloseStatus?.ToString() ?? e.GetType().Name}); reconnecting");
+                    if (_client is not null) await _client.DisposeAsync();
+                    _client = null;
+                    await Task.Delay(500);
+                }
+            }
+        }
+
+        private Task<HeartRuleClient> ConnectAsync() =>
+            HeartRuleClient.ConnectAsync(url, token, configure: o => o.RemoteCertificateValidationCallback = (_, _, _, _) => true);
+
+        private async Task<Turn> ReadTurnAsync(HeartRuleClient client)
+        {
+            var messages = new List<MessageFrame>();
+            while (true)
+            {
+                switch (await client.NextAsync(TurnTimeout))
+                {
+                    case MessageFrame m when m.Seq > LastSeq:
+                        messages.Add(m);
+                        Messages.Add(m);
+                        LastSeq = m.Seq;
+                        break;
+                    case TurnCompletedFrame t when t.Seq > LastSeq:
+                        LastSeq = t.Seq;
+                        return new Turn(messages, t);
+                    case ErrorFrame e:
+                        throw new InvalidDataException($"error frame {e.Code}: {e.Message}");
+                }
+            }
+        }
+    }
+
+    private sealed record Turn(IReadOnlyList<MessageFrame> Messages, TurnCompletedFrame Completed);
+}
