@@ -309,11 +309,24 @@ public sealed class TurnProcessor(
             RecentInputs = [.. Enumerable.Reverse(snapshot.RecentInputs)],
             // The accept order of earlier inputs is not stored; this input is taken as the next one.
             LastInputSeq = Math.Max(0, inputSeq - 1),
-            HeldBy = EngineState.FromJson(snapshot.StateJson).HeldBy,
+            HeldBy = snapshot.Status == "active" ? HolderOf(snapshot.StateJson) : null,
         };
         // Put back in Redis before it is used: every later save is a compare-and-set against its version, which
         // a missing key would never match. Another instance that restored it first wins; use its copy.
         return await store.TrySaveAsync(record, 0) ? record : await store.GetAsync(sessionId);
+    }
+
+    /// <summary>Who holds the conversation, from a stored state; an erased session's state is empty and names nobody.</summary>
+    private static string? HolderOf(string stateJson)
+    {
+        try
+        {
+            return EngineState.FromJson(stateJson).HeldBy;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task<ErrorInfo> RejectAsync(

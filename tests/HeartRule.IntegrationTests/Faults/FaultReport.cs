@@ -6,8 +6,8 @@ namespace HeartRule.IntegrationTests.Faults;
 
 /// <param name="At">When the fault was made (a Stopwatch timestamp).</param>
 /// <param name="Restored">From the fault until the process was running and healthy again.</param>
-/// <param name="Detected">For a frozen process: until its own /health was seen not to answer (a 2 s probe).</param>
-public sealed record FaultRow(string Name, long At, TimeSpan Restored, TimeSpan? Detected);
+/// <param name="Detected">For a frozen process: until its own /health was seen not to answer (a 2 s probe); for a stopped one, until it exited.</param>
+public sealed record FaultRow(string Name, long At, TimeSpan Restored, TimeSpan? Detected, bool Stopped = false);
 
 /// <summary>The fault suite's result as the markdown table of docs/benchmarks.md.</summary>
 public static class FaultReport
@@ -34,7 +34,9 @@ public static class FaultReport
             // Back to normal: when the last input of the phase that was not normal ended.
             var lastAbnormal = phase.Where(r => r.Outcome != InputOutcome.Answered || r.Latency > normal).Select(r => r.EndedAt).DefaultIfEmpty(row.At).Max();
             var back = Stopwatch.GetElapsedTime(row.At, Math.Max(lastAbnormal, row.At));
-            var restored = row.Detected is { } d ? $"/health unanswered after {d.TotalSeconds:F1} s; thawed at {row.Restored.TotalSeconds:F1} s" : $"{row.Restored.TotalSeconds:F1} s";
+            var restored = row.Detected is not { } d ? $"{row.Restored.TotalSeconds:F1} s"
+                : row.Stopped ? $"exited {d.TotalSeconds:F1} s after SIGTERM; healthy again at {row.Restored.TotalSeconds:F1} s"
+                : $"/health unanswered after {d.TotalSeconds:F1} s; thawed at {row.Restored.TotalSeconds:F1} s";
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {row.Name} | {restored} | {acked} | {answered} | {errors} | {refusals} | {lost} | {odd} | {back.TotalSeconds:F1} s |");
         }

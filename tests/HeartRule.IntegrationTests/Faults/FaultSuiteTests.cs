@@ -41,6 +41,12 @@ public sealed class FaultSuiteTests(SystemFixture system, ITestOutputHelper outp
             new("Sessions killed (1 of 2, the busy one)", "sessions", Busy: true),
             new("Gateway node killed (1 of 2)", "gateway", Replica: 1),
             new("Sessions frozen 30 s (1 of 2, the busy one)", "sessions", Busy: true, Frozen: true),
+            // As Kubernetes stops a pod: SIGTERM, then the process must finish or hand back its work and exit within
+            // the grace period (30 s), losing nothing; it is started again afterwards, as a new pod would be.
+            new("Sessions stopped with SIGTERM (1 of 2, the busy one)", "sessions", Busy: true, Stopped: true),
+            new("ScriptEngine stopped with SIGTERM", "scriptengine", Stopped: true),
+            new("Persistence stopped with SIGTERM", "persistence", Stopped: true),
+            new("Gateway node stopped with SIGTERM (1 of 2)", "gateway", Replica: 1, Stopped: true),
         };
         // FAULTS=Redis,Gateway runs only the faults whose names start so (to look into one); CI runs them all.
         if (Environment.GetEnvironmentVariable("FAULTS") is { Length: > 0 } only)
@@ -69,6 +75,15 @@ public sealed class FaultSuiteTests(SystemFixture system, ITestOutputHelper outp
                 }
                 await instances.WaitForHealthyAsync(fault.Resource, replica, timeout: TimeSpan.FromMinutes(2));
             }
+            else if (fault.Stopped)
+            {
+                var stopping = Stopwatch.GetTimestamp();
+                await instances.StopAsync(fault.Resource, replica);
+                detected = Stopwatch.GetElapsedTime(stopping);
+                Assert.True(detected < GracePeriod, $"{fault.Name}: exited after {detected.Value.TotalSeconds:F1} s, beyond the {GracePeriod.TotalSeconds} s grace period");
+                // Started again as a new pod would be; StartAsync returns once it answers healthy.
+                await instances.StartAsync(fault.Resource, replica);
+            }
             else
             {
                 var killedAt = instances.Kill(fault.Resource, replica);
@@ -76,7 +91,7 @@ public sealed class FaultSuiteTests(SystemFixture system, ITestOutputHelper outp
             }
             var back = Stopwatch.GetElapsedTime(at);
             await load.WaitForCalmAsync(Calm, normal, TimeSpan.FromMinutes(2));
-            rows.Add(new FaultRow(fault.Name, at, back, detected));
+            rows.Add(new FaultRow(fault.Name, at, back, detected, fault.Stopped));
         }
         load.EnterPhase("after");
         await load.StopAsync();
@@ -157,5 +172,7 @@ public sealed class FaultSuiteTests(SystemFixture system, ITestOutputHelper outp
         return busy;
     }
 
-    private sealed record Fault(string Name, string Resource, int Replica = 0, bool Busy = false, bool Frozen = false);
+    private static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(30);
+
+    private sealed record Fault(string Name, string Resource, int Replica = 0, bool Busy = false, bool Frozen = false, bool Stopped = false);
 }
