@@ -3,6 +3,8 @@
 // unless a person picks another; times and numbers are written the way that language writes them.
 const $ = (id) => document.getElementById(id);
 const state = { token: null, userId: null, roles: null, socket: null, sessionId: null, lastSeq: 0, pending: new Map(), status: null, requests: 0, scripts: [] };
+// A counsellor's page: the queue of flagged sessions, the one watched (state.sessionId), and whether they hold it.
+const counsel = { on: false, holding: false, flags: new Map(), commands: new Map() };
 const i18n = { locale: "en", languages: [], texts: {} };
 let statusText = ["page.signedOut", {}];
 
@@ -96,7 +98,66 @@ async function signIn() {
   $("script").disabled = false;
   $("start").disabled = state.scripts.length === 0;
   setStatus("page.signedInAs", { user: userId });
+  counsel.on = state.roles.includes("counsellor");
+  $("queuePanel").classList.toggle("hidden", !counsel.on);
+  if (counsel.on) await loadQueue();
   connect();
+}
+
+// The counsellor's queue: what is open now (HTTP), then every alert as it comes (safety.subscribe on the socket).
+async function loadQueue() {
+  const page = await fetch("/api/safety/flags?pageSize=100", { headers: { Authorization: `Bearer ${state.token}` } }).then((r) => r.json());
+  for (const flag of page.items) counsel.flags.set(`${flag.sessionId}/${flag.seq}`, flag);
+  showQueue();
+}
+
+const severity = { imminent: 2, high: 1 };
+
+function showQueue() {
+  const flags = [...counsel.flags.values()].sort((a, b) =>
+    (severity[b.riskLevel] ?? 0) - (severity[a.riskLevel] ?? 0) || Date.parse(a.flaggedAt) - Date.parse(b.flaggedAt));
+  $("queueEmpty").classList.toggle("hidden", flags.length > 0);
+  $("queue").replaceChildren(...flags.map((flag) => {
+    const li = document.createElement("li");
+    li.className = `flag ${flag.riskLevel}`;
+    li.dataset.session = flag.sessionId;
+    li.append(Object.assign(document.createElement("span"), {
+      className: "text",
+      textContent: t("page.flag", { level: t(`page.risk.${flag.riskLevel}`), time: shortTime(flag.flaggedAt), reason: flag.reason ?? "" }),
+    }));
+    const watch = Object.assign(document.createElement("button"), { className: "watch", textContent: t("page.watch") });
+    watch.onclick = () => watchSession(flag.sessionId);
+    const resolve = Object.assign(document.createElement("button"), { className: "resolve", textContent: t("page.resolve") });
+    resolve.onclick = async () => {
+      const res = await fetch(`/api/safety/flags/${flag.sessionId}/${flag.seq}/resolve`, { method: "POST", headers: { Authorization: `Bearer ${state.token}` } });
+      if (res.ok || res.status === 404) { counsel.flags.delete(`${flag.sessionId}/${flag.seq}`); showQueue(); }
+    };
+    li.append(watch, resolve);
+    return li;
+  }));
+}
+
+function watchSession(sessionId) {
+  state.sessionId = sessionId;
+  state.lastSeq = 0;
+  counsel.holding = false;
+  $("messages").replaceChildren();
+  $("turns").replaceChildren();
+  showHolding();
+  send({ type: "session.attach", requestId: nextId(), sessionId, lastSeq: 0 });
+}
+
+function showHolding() {
+  $("take").disabled = !state.sessionId || counsel.holding;
+  $("release").disabled = !counsel.holding;
+  setComposer(counsel.holding);
+}
+
+// take and release are answered with an ack for their requestId; the notice every device sees follows in the session.
+function counsellorCommand(type, extra = {}) {
+  const requestId = nextId();
+  counsel.commands.set(requestId, type);
+  send({ type, requestId, sessionId: state.sessionId, clientMessageId: crypto.randomUUID(), ...extra });
 }
 
 // A token from the Development sign-in, for the signed-in user and roles: at sign-in, and again whenever the
@@ -117,6 +178,7 @@ function connect() {
   state.socket = socket;
   socket.onopen = () => {
     setStatus("page.connected");
+    if (counsel.on) send({ type: "safety.subscribe", requestId: nextId() });
     // After a reconnect, pick the conversation up where it stopped.
     if (state.sessionId) send({ type: "session.attach", requestId: nextId(), sessionId: state.sessionId, lastSeq: state.lastSeq, debug: $("debug").checked });
   };
@@ -175,10 +237,21 @@ function onFrame(frame) {
         if (frame.error?.message) addMessage("error", frame.error.message); else addMessage("error", "", { key: "page.turnFailed" });
         setComposer(true);
       }
-      else setComposer(true);
+      else setComposer(!counsel.on || counsel.holding);
       break;
     case "ack":
       state.pending.delete(frame.clientMessageId);
+      if (counsel.commands.has(frame.requestId)) {
+        const command = counsel.commands.get(frame.requestId);
+        counsel.commands.delete(frame.requestId);
+        if (command !== "counsellor.say") { counsel.holding = command === "counsellor.take"; showHolding(); }
+      }
+      break;
+    case "safety.alert":
+      counsel.flags.set(`${frame.sessionId}/${frame.seq}`, frame);
+      showQueue();
+      break;
+    case "safety.subscribed":
       break;
     case "auth.expiring":
       fetchToken().then((ok) => ok && send({ type: "auth.refresh", requestId: nextId(), token: state.token }));
@@ -228,6 +301,8 @@ function renderTurn(frame) {
 }
 
 function submit(text) {
+  // A counsellor holding a session speaks in it as themselves.
+  if (counsel.on) { if (text) counsellorCommand("counsellor.say", { text }); return; }
   const clientMessageId = crypto.randomUUID();
   state.pending.set(clientMessageId, text);
   send({ type: "input", requestId: nextId(), sessionId: state.sessionId, clientMessageId, text });
@@ -241,5 +316,7 @@ $("start").onclick = () => {
 };
 $("composer").onsubmit = (e) => { e.preventDefault(); const text = $("text").value; $("text").value = ""; submit(text); };
 $("next").onclick = () => submit("");
+$("take").onclick = () => counsellorCommand("counsellor.take");
+$("release").onclick = () => counsellorCommand("counsellor.release");
 $("language").onchange = (e) => chooseLanguage(e.target.value);
 loadLanguage(localStorage.getItem("heartrule.locale"));

@@ -242,4 +242,21 @@ public class SafetyTests
         Assert.Contains("Client: Yes, I'm at home with my sister.", model.Calls[0].Prompt);
         Assert.Equal(ExecutionStatus.Completed, next.Status);
     }
+
+    [Theory]
+    [InlineData("en", "I promise you will definitely get better, and melatonin will fix it.", "en.reply.guarantee", "I'm sorry, I can't help with that part.")]
+    [InlineData("zh-CN", "你得了抑郁症，吃点安眠药就好了。", "zh.reply.diagnosis", "抱歉，这部分我帮不上忙。")]
+    public async Task On_the_offline_provider_a_scripts_harmful_words_are_replaced_by_the_fallback(string language, string content, string rule, string fallback)
+    {
+        var script = TestScripts.LoadValid(Yaml.SessionText($"""
+            - action_type: ai_say
+              action_id: advice
+              config:
+                content: "{content}"
+                require_acknowledgment: false
+            """, metadata: $"language: {language}"));
+        var turn = await new ScriptExecutor(new OfflineChatClient()).StartAsync(script, null);
+        Assert.StartsWith(fallback, Assert.Single(turn.Messages).Content);
+        Assert.Equal(rule, Assert.Single(turn.Safety!.RepliesReplaced).RuleId);
+    }
 }

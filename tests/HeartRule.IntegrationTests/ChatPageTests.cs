@@ -219,4 +219,57 @@ public sealed class ChatPageTests(SystemFixture system)
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#signin")).ToHaveTextAsync("Sign in", new() { Timeout = 15000 });
     }
+
+    [Fact]
+    public async Task A_counsellor_sees_a_crisis_arrive_watches_takes_over_speaks_and_hands_back()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US" });
+        await page.GotoAsync(system.GatewayHttp(1).ToString());
+        await page.FillAsync("#user", "web-counsellor");
+        await page.SelectOptionAsync("#role", "counsellor");
+        await page.ClickAsync("#signin");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#queuePanel")).ToBeVisibleAsync();
+
+        // A client on the other gateway node says they do not want to live: the flag appears in the queue, live.
+        await using var client = await system.ConnectAsync("web-client-in-crisis", node: 0);
+        var (sessionId, _) = await client.StartAsync("intake");
+        await client.SayAsync(sessionId, "Alex");
+        await client.SayAsync(sessionId, "I don't want to be here any more");
+        var flag = page.Locator($"#queue li[data-session='{sessionId}']");
+        await Assertions.Expect(flag.Locator(".text")).ToContainTextAsync("High risk", new() { Timeout = 15000 });
+
+        await flag.Locator("button.watch").ClickAsync();
+        var messages = page.Locator("#messages li .text");
+        await Assertions.Expect(messages.Nth(4)).ToHaveTextAsync("I don't want to be here any more", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#messages li.assistant").Last).ToContainTextAsync("116 123");
+
+        await page.ClickAsync("#take");
+        await Assertions.Expect(page.Locator("#release")).ToBeEnabledAsync(new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#messages li.system").Last).ToContainTextAsync("A counsellor from our team has joined");
+        var joined = await client.ReadTurnAsync();
+        Assert.Equal("system", Assert.Single(joined.Messages).Role);
+
+        await page.FillAsync("#text", "Hi Alex, I'm here with you. Are you safe right now?");
+        await page.PressAsync("#text", "Enter");
+        var spoken = await client.ReadTurnAsync();
+        Assert.Equal(("counsellor", "Hi Alex, I'm here with you. Are you safe right now?"), (spoken.Messages[0].Role, spoken.Messages[0].Content));
+        await client.SayAsync(sessionId, "Yes, I'm at home.");
+        await Assertions.Expect(messages.Last).ToHaveTextAsync("Yes, I'm at home.", new() { Timeout = 15000 });
+
+        await page.ClickAsync("#release");
+        await Assertions.Expect(page.Locator("#take")).ToBeEnabledAsync(new() { Timeout = 15000 });
+        Assert.Equal("system", Assert.Single((await client.ReadTurnAsync()).Messages).Role);
+        var resumed = await client.SayAsync(sessionId, "trouble sleeping");
+        Assert.Equal("completed", resumed.Completed.ExecutionStatus);
+
+        await flag.Locator("button.resolve").ClickAsync();
+        await Assertions.Expect(flag).ToHaveCountAsync(0, new() { Timeout = 15000 });
+
+        var shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(shots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "counsellor.png"), FullPage = true });
+    }
 }

@@ -8,9 +8,9 @@ public sealed class DevTokens(Uri gateway)
 {
     private readonly HttpClient _http = new() { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
 
-    public async Task<string> IssueAsync(string userId, CancellationToken ct)
+    public async Task<string> IssueAsync(string userId, CancellationToken ct, params string[] roles)
     {
-        using var response = await _http.PostAsJsonAsync("/auth/dev-token", new { userId }, ct);
+        using var response = await _http.PostAsJsonAsync("/auth/dev-token", roles.Length == 0 ? new { userId } : (object)new { userId, roles }, ct);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         return body.GetProperty("accessToken").GetString()!;

@@ -6,11 +6,12 @@ using HeartRule.LoadTest;
 //   ratio  --base a.json[,a2.json] --new b.json[,b2.json]   (CPU per turn side by side: compare.sh)
 //   echo   --target heartrule|signalr --urls U --connections C --rate R [--warmup S] [--duration S] [--pids P]
 //   screen [--rounds N]   (the safety screen and reply check per input, in process)
+//   alert  --urls U0,U1 [--crises N]   (a crisis on U0 → safety.alert to a counsellor on U1)
 //   worker (started by idle; not for people)
 // Traffic goes only to 127.0.0.0/8; every loop is bounded by the run's duration.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: HeartRule.LoadTest idle|turns|echo|ratio|screen --option value … (see docs/benchmarks.md)");
+    Console.WriteLine("usage: HeartRule.LoadTest idle|turns|echo|ratio|screen|alert --option value … (see docs/benchmarks.md)");
     return 2;
 }
 var options = new CommandLine(args.Skip(1));
@@ -24,6 +25,7 @@ try
         "echo" => await EchoCommand.RunAsync(options),
         "ratio" => RatioCommand.Run(options),
         "screen" => ScreenCommand.Run(options),
+        "alert" => await AlertCommand.RunAsync(options),
         _ => throw new ArgumentException($"Unknown mode \"{args[0]}\"."),
     };
 }

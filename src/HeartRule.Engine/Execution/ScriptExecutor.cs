@@ -103,7 +103,7 @@ public sealed class ScriptExecutor
             }
             return new TurnResult(ctx.Messages, working, ctx.Changes, position, working.Data.Status, ctx.LlmCalls, null)
             {
-                Safety = ctx.Safety.Screened ? ctx.Safety.Report(acted: false, suspended: false) : null,
+                Safety = ctx.Safety.HasReport ? ctx.Safety.Report(acted: false, suspended: false) : null,
             };
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -30,6 +30,9 @@ internal sealed class SafetyNet(TurnContext ctx)
 
     public bool Screened { get; private set; }
 
+    /// <summary>An input was screened or a reply held back: the turn reports it (a start has no input, but may hold a reply back).</summary>
+    public bool HasReport => Screened || _replaced.Count > 0;
+
     public ScreenResult Screen(string input)
     {
         Screened = true;
