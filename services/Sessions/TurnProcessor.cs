@@ -61,7 +61,7 @@ public sealed class TurnProcessor(
             Status = "active", ExecutionStatus = "running", StateJson = executed.StateJson, Version = 0, LastSeq = 0, Turn = -1,
             Debug = command.Debug, Locale = executed.Locale ?? command.Locale,
         };
-        return new StartOutcome(await CommitAsync(record, null, command.RequestId, null, executed, command.RequestedAt, ct), null);
+        return new StartOutcome(await CommitAsync(record, null, command.RequestId, [], executed, command.RequestedAt, heldBy: null, ct), null);
     }
 
     /// <summary>How long an input waits for the inputs accepted before it, before it is taken as lost.</summary>
@@ -73,7 +73,7 @@ public sealed class TurnProcessor(
         logger.LogDebug("Processing input {ClientMessageId} of session {SessionId}", input.ClientMessageId, input.SessionId);
         // Asked alongside the record: the two commands share the connection's next write, not a round trip each.
         var debugged = owners.IsDebuggedAsync(input.SessionId);
-        var record = await store.GetAsync(input.SessionId) ?? await LoadFromPersistenceAsync(input, ct);
+        var record = await store.GetAsync(input.SessionId) ?? await LoadFromPersistenceAsync(input.SessionId, input.InputSeq, ct);
         if (record is null)
         {
             // The gateway records the owner before it sends the start: an owner without a session means the start is still running.
@@ -100,7 +100,7 @@ public sealed class TurnProcessor(
         if (refusal is var (code, key))
         {
             // Handled without a turn, but handled: the inputs queued behind it must not wait for it.
-            await AdvanceInputSeqAsync(record, input);
+            await AdvanceInputSeqAsync(record, Accepted.Of(input));
             if (code.Length > 0)
             {
                 await RejectAsync(input.SessionId, input.UserId, input.ClientMessageId, input.RequestId, code,
@@ -124,7 +124,7 @@ public sealed class TurnProcessor(
         {
             // A counsellor holds the conversation: the input is theirs to answer; the engine only keeps it in its history.
             var held = ScriptExecutor.Record(EngineState.FromJson(record.StateJson), "user", input.Text);
-            await CommitAsync(record, input, input.RequestId, input.Text, Unchanged(record, held), input.ReceivedAt, ct);
+            await CommitAsync(record, Accepted.Of(input), input.RequestId, [new MessageDraft("user", input.Text)], Unchanged(record, held), input.ReceivedAt, record.HeldBy, ct);
             return;
         }
         var executed = await engine.ExecuteAsync(new ExecuteTurn
@@ -132,7 +132,7 @@ public sealed class TurnProcessor(
             SessionId = record.SessionId, ScriptId = record.ScriptId, ScriptVersion = record.ScriptVersion,
             StateJson = record.StateJson, UserInput = input.Text, OmitLlmText = !(record.Debug || await debugged),
         }, record.Locale, ct);
-        await CommitAsync(record, input, input.RequestId, input.Text, executed, input.ReceivedAt, ct);
+        await CommitAsync(record, Accepted.Of(input), input.RequestId, [new MessageDraft("user", input.Text)], executed, input.ReceivedAt, record.HeldBy, ct);
     }
 
     /// <summary>
@@ -186,7 +186,7 @@ public sealed class TurnProcessor(
             _ => (new MessageDraft("counsellor", command.Text ?? "", JsonSerializer.SerializeToElement(new { counsellorId = command.CounsellorId })),
                 ScriptExecutor.Record(state, "counsellor", command.Text ?? ""), command.CounsellorId),
         };
-        await CommitAsync(record, accepted, command.RequestId, [said], Unchanged(record, next), command.ReceivedAt, ct, holder, holderChanges: true);
+        await CommitAsync(record, accepted, command.RequestId, [said], Unchanged(record, next), command.ReceivedAt, holder, ct);
         if (command.Action != CounsellorActions.Say)
             logger.LogInformation("Session {SessionId}: counsellor {CounsellorId} {Action}", command.SessionId, command.CounsellorId, command.Action);
         return true;
@@ -202,8 +202,6 @@ public sealed class TurnProcessor(
         LlmCalls = [], Locale = record.Locale,
     };
 
-    private Task AdvanceInputSeqAsync(SessionRecord record, SubmitInput input) => AdvanceInputSeqAsync(record, new Accepted(input.ClientMessageId, input.InputSeq));
-
     private async Task AdvanceInputSeqAsync(SessionRecord record, Accepted input)
     {
         if (input.InputSeq <= record.LastInputSeq) return;
@@ -211,15 +209,11 @@ public sealed class TurnProcessor(
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while input {input.InputSeq} was refused.");
     }
 
-    private Task<TurnCompleted> CommitAsync(
-        SessionRecord record, SubmitInput? input, string? requestId, string? userText, TurnExecuted executed, DateTimeOffset acceptedAt, CancellationToken ct) =>
-        CommitAsync(record, input is null ? null : new Accepted(input.ClientMessageId, input.InputSeq), requestId,
-            userText is null ? [] : [new MessageDraft("user", userText)], executed, acceptedAt, ct);
-
     /// <param name="said">The turn's messages before the engine's (the client's input; a counsellor's words or arrival).</param>
+    /// <param name="heldBy">The counsellor holding the conversation after this turn (null: nobody).</param>
     private async Task<TurnCompleted> CommitAsync(
         SessionRecord record, Accepted? input, string? requestId, IReadOnlyList<MessageDraft> said, TurnExecuted executed, DateTimeOffset acceptedAt,
-        CancellationToken ct, string? heldBy = null, bool holderChanges = false)
+        string? heldBy, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var seq = record.LastSeq;
@@ -264,7 +258,7 @@ public sealed class TurnProcessor(
             Turn = turn.Turn,
             RecentInputs = recent,
             LastTurn = turn with { StateJson = "" },
-            HeldBy = holderChanges ? heldBy : record.HeldBy,
+            HeldBy = heldBy,
         };
         if (!await store.TrySaveAsync(next, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");
@@ -292,9 +286,6 @@ public sealed class TurnProcessor(
         }, ct);
         logger.LogWarning("Session {SessionId} flagged at risk {RiskLevel} ({Reason}) in turn {Turn}", turn.SessionId, safety.RiskLevel, safety.Reason, turn.Turn);
     }
-
-    private Task<SessionRecord?> LoadFromPersistenceAsync(SubmitInput input, CancellationToken ct) =>
-        LoadFromPersistenceAsync(input.SessionId, input.InputSeq, ct);
 
     private async Task<SessionRecord?> LoadFromPersistenceAsync(Guid sessionId, long inputSeq, CancellationToken ct)
     {
@@ -357,7 +348,10 @@ public sealed class TurnProcessor(
 public sealed record StartOutcome(TurnCompleted? Turn, ErrorInfo? Error);
 
 /// <summary>An input or counsellor command as accepted: its retry identity and its place in the accept order.</summary>
-internal sealed record Accepted(string ClientMessageId, long InputSeq);
+internal sealed record Accepted(string ClientMessageId, long InputSeq)
+{
+    public static Accepted Of(SubmitInput input) => new(input.ClientMessageId, input.InputSeq);
+}
 
 /// <summary>A message of a turn that is not the engine's: the client's input, a counsellor's words, a notice.</summary>
 internal sealed record MessageDraft(string Role, string Content, JsonElement? Metadata = null);

@@ -36,7 +36,7 @@ public sealed record TurnExecuted
     public ErrorInfo? Error { get; init; }
     /// <summary>The session's locale, as the engine settled it (null from an engine older than locales, or a turn that did not run).</summary>
     public string? Locale { get; init; }
-    /// <summary>What the safety net saw and did (null when it had nothing to report: a start that held no reply back, or an engine older than it).</summary>
+    /// <summary>What the safety net saw and did (null when it saw nothing, and from an engine older than it).</summary>
     public SafetyReport? Safety { get; init; }
 
     /// <summary>A turn that did not run: no messages, no changes, and the state it was given (null: none).</summary>

@@ -76,7 +76,7 @@ public class SafetyTests
         Assert.Equal(ScriptExecutor.CrisisKind, message.ActionType);
         Assert.Contains("116 123", message.Content);
 
-        var resumed = ScriptExecutor.Resume(EngineState.FromJson(crisis.State.ToJson()));
+        var resumed = ScriptExecutor.HandBack(EngineState.FromJson(crisis.State.ToJson()));
         Assert.False(resumed.Suspended);
         var next = await executor.ContinueAsync(Intake, resumed, "trouble sleeping");
         Assert.Equal(["Thank you, Alex. Together we will work on trouble sleeping."], next.Messages.Select(m => m.Content));

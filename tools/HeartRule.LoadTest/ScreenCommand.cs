@@ -48,7 +48,7 @@ public static class ScreenCommand
                 replyTimes.Add(Latencies.Milliseconds(screened, checkedAt));
             }
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"inputs: {Corpus.Length} texts × {rounds} rounds, lexicons {string.Join(", ", screen.Lexicons.Select(l => $"{l.Locale}@{l.Version}"))}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"inputs: {Corpus.Length} texts × {rounds} rounds, lexicons {screen.Versions}"));
         Console.WriteLine($"screen per input:      {Micro(screenTimes.Summarize())}");
         Console.WriteLine($"reply check per reply: {Micro(replyTimes.Summarize())}");
         return 0;

@@ -12,8 +12,6 @@ public sealed class CounsellorAlerts(ILogger<CounsellorAlerts> logger)
 {
     private readonly ConcurrentDictionary<string, ClientConnection> _subscribers = new();
 
-    public int Count => _subscribers.Count;
-
     public Task SubscribeAsync(ClientConnection connection, SafetySubscribeFrame frame)
     {
         if (!connection.User.MayWatchSafety)

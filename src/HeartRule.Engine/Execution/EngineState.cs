@@ -21,7 +21,7 @@ public sealed class EngineState
     public bool Started => Data.Started;
     public int Turn => Data.Turn;
     public IReadOnlyList<ConversationEntry> History => Data.History;
-    /// <summary>The script waits in its crisis protocol (<see cref="ScriptExecutor.Resume"/> lets it go on).</summary>
+    /// <summary>The script waits in its crisis protocol (<see cref="ScriptExecutor.HandBack"/> lets it go on).</summary>
     public bool Suspended => Data.Crisis is not null;
     /// <summary>The counsellor holding the conversation (<see cref="ScriptExecutor.TakeOver"/>), or null.</summary>
     public string? HeldBy => Data.HeldBy;

@@ -103,7 +103,8 @@ public sealed class ScriptExecutor
             }
             return new TurnResult(ctx.Messages, working, ctx.Changes, position, working.Data.Status, ctx.LlmCalls, null)
             {
-                Safety = ctx.Safety.HasReport ? ctx.Safety.Report(acted: false, suspended: false) : null,
+                // A screening that found nothing is not carried on: it would ride on every turn through the broker and into the database.
+                Safety = ctx.Safety.HasReport && ctx.Safety.Report(acted: false, suspended: false) is { IsQuiet: false } report ? report : null,
             };
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -139,19 +140,6 @@ public sealed class ScriptExecutor
         _ => new EngineError(EngineErrorCodes.ActionExecutionError, Catalogue.Get(locale, "engine.error.unexpected"), true),
     };
 
-    /// <summary>
-    /// Lets a session suspended in its crisis protocol go on with its script, from the position it was suspended at
-    /// (a counsellor handing it back). A state that is not suspended is returned as it is.
-    /// </summary>
-    public static EngineState Resume(EngineState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (!state.Suspended) return state;
-        var resumed = state.Clone();
-        resumed.Data.Crisis = null;
-        return resumed;
-    }
-
     /// <summary>A counsellor takes the conversation over: the script waits at its position until <see cref="HandBack"/>.</summary>
     public static EngineState TakeOver(EngineState state, string counsellorId)
     {
@@ -179,7 +167,8 @@ public sealed class ScriptExecutor
     public static EngineState HandBack(EngineState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var back = Resume(state).Clone();
+        var back = state.Clone();
+        back.Data.Crisis = null;
         back.Data.HeldBy = null;
         return back;
     }

@@ -14,7 +14,7 @@ public sealed record TurnResult(
     IReadOnlyList<LlmCallRecord> LlmCalls,
     EngineError? Error)
 {
-    /// <summary>What the safety net saw and did; null for a turn without client input (a start) in which no reply was held back.</summary>
+    /// <summary>What the safety net saw and did; null when it saw nothing (no rule matched, no reply held back, nothing done).</summary>
     public TurnSafety? Safety { get; init; }
 }
 

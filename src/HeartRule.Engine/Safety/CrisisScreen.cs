@@ -25,6 +25,9 @@ public sealed class CrisisScreen(IReadOnlyList<Lexicon> lexicons)
 
     public IReadOnlyList<Lexicon> Lexicons => lexicons;
 
+    /// <summary>Every lexicon's locale and version (<c>en@2026.11-1,zh-CN@…</c>), recorded with what the screen finds.</summary>
+    public string Versions { get; } = string.Join(",", lexicons.Select(l => $"{l.Locale}@{l.Version}"));
+
     public ScreenResult Screen(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return ScreenResult.Nothing;
@@ -46,7 +49,7 @@ public sealed class CrisisScreen(IReadOnlyList<Lexicon> lexicons)
         var counted = matches.Where(m => !m.Negated).ToList();
         var level = counted.Count == 0 ? RiskLevel.None : counted.Max(m => m.Level);
         var unsure = !level.Acts() && (matches.Any(m => m.Negated && m.Level >= RiskLevel.Medium) || counted.Any(m => m.Ambiguous) || level == RiskLevel.Medium);
-        return new ScreenResult(level, unsure, matches, string.Join(",", lexicons.Select(l => $"{l.Locale}@{l.Version}")));
+        return new ScreenResult(level, unsure, matches, Versions);
     }
 
     /// <summary>
