@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HeartRule.Contracts;
 using HeartRule.Localization;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -16,6 +18,15 @@ public sealed class EngineClient(HttpClient http, ILogger<EngineClient> logger)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>
+    /// What the engine call retries: the standard transient failures, and a broken circuit too. The standard retry
+    /// gives up at once on an open circuit, which turned a few failed calls (an engine restarting, a broker away
+    /// during its streaming) into turns answered with an error within the 3 minutes a turn may be retried; waiting
+    /// out the break is what this caller wants, as the input waits unacknowledged on the broker meanwhile.
+    /// </summary>
+    public static bool IsWorthRetrying(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is BrokenCircuitException || HttpClientResiliencePredicates.IsTransient(outcome);
 
     /// <summary>
     /// The turn's result. When no engine answers — after the retries of the client's resilience pipeline

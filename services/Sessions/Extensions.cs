@@ -31,9 +31,11 @@ public static class Extensions
                 o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(240);
                 // An engine that restarts is back within seconds: retry often and briefly, so the turn goes on
                 // soon after it is (the input stays unacknowledged on the broker meanwhile).
-                o.Retry.MaxRetryAttempts = 15;
+                // As many as fit in the total timeout, which is what bounds the wait (3 minutes, docs/architecture.md).
+                o.Retry.MaxRetryAttempts = 100;
                 o.Retry.Delay = TimeSpan.FromMilliseconds(250);
                 o.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+                o.Retry.ShouldHandle = args => ValueTask.FromResult(EngineClient.IsWorthRetrying(args.Outcome));
             });
 #pragma warning restore EXTEXP0001
 
