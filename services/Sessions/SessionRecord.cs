@@ -32,6 +32,14 @@ public sealed record SessionRecord
     /// (<c>HeldBy</c>), which is what survives a reload from the database; kept here so an input needs no parse to know.
     /// </summary>
     public string? HeldBy { get; init; }
+    /// <summary>
+    /// Where the script stood and its variables when the record was restored from the database, before any turn of
+    /// its own (<see cref="LastTurn"/> carries them after that).
+    /// </summary>
+    public SessionPosition? RestoredPosition { get; init; }
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>>? RestoredVariables { get; init; }
+
     /// <summary>Kept without its engine state, which is always <see cref="StateJson"/>: see <see cref="PublishableLastTurn"/>.</summary>
     public TurnCompleted? LastTurn { get; init; }
 

@@ -196,9 +196,9 @@ public sealed class TurnProcessor(
     private static TurnExecuted Unchanged(SessionRecord record, EngineState state) => new()
     {
         Messages = [], StateJson = state.ToJson(), ExecutionStatus = record.ExecutionStatus,
-        Position = record.LastTurn?.Summary.Position ?? new SessionPosition(0, null, 0, null, 0, null, null, 0, 0),
+        Position = record.LastTurn?.Summary.Position ?? record.RestoredPosition ?? new SessionPosition(0, null, 0, null, 0, null, null, 0, 0),
         ChangedVariables = [],
-        Variables = record.LastTurn?.Summary.Variables ?? new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(),
+        Variables = record.LastTurn?.Summary.Variables ?? record.RestoredVariables ?? new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(),
         LlmCalls = [], Locale = record.Locale,
     };
 
@@ -301,6 +301,8 @@ public sealed class TurnProcessor(
             // The accept order of earlier inputs is not stored; this input is taken as the next one.
             LastInputSeq = Math.Max(0, inputSeq - 1),
             HeldBy = snapshot.Status == "active" ? HolderOf(snapshot.StateJson) : null,
+            RestoredPosition = snapshot.Position,
+            RestoredVariables = snapshot.Variables,
         };
         // Put back in Redis before it is used: every later save is a compare-and-set against its version, which
         // a missing key would never match. Another instance that restored it first wins; use its copy.

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace HeartRule.Contracts;
 
 /// <summary>
@@ -15,4 +17,12 @@ public sealed record SessionSnapshot(
     /// them after Redis lost the session is recognised as already processed, not run a second time.
     /// </summary>
     public IReadOnlyList<string> RecentInputs { get; init; } = [];
+
+    /// <summary>
+    /// Where the script stands and its variables by scope, as of the last stored turn: what a turn the engine does not
+    /// run (a counsellor holds the conversation) reports as unchanged.
+    /// </summary>
+    public SessionPosition? Position { get; init; }
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>>? Variables { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using HeartRule.Infrastructure;
 using HeartRule.Protocol;
 using StackExchange.Redis;
@@ -45,6 +47,34 @@ public sealed class RedisLossTests(SystemFixture system)
         Assert.Equal(answered.Completed.Seq + 1, next.Messages[0].Seq);
         Assert.Equal(["I have been sleeping badly."], next.Messages.Where(m => m.Role == "user").Select(m => m.Content));
         await system.WaitUntilStoredAsync(sessionId, turns: 3);
+    }
+
+    [Fact]
+    public async Task A_held_session_whose_redis_record_was_lost_keeps_its_position_and_variables()
+    {
+        await using var client = await system.ConnectAsync("redis-loss-held");
+        var (sessionId, _) = await client.StartAsync("intake");
+        await client.SayAsync(sessionId, "Alex");
+        var crisis = await client.SayAsync(sessionId, "I want to die");
+        await using var counsellor = await system.ConnectAsync("redis-loss-holder", roles: [Roles.Counsellor]);
+        await counsellor.AttachAsync(sessionId, lastSeq: crisis.Completed.Seq);
+        await counsellor.SendAsync(new CounsellorTakeFrame { RequestId = "take", SessionId = sessionId, ClientMessageId = "take-1" });
+        await counsellor.ReadTurnAsync();
+        await client.ReadTurnAsync();
+        await system.WaitUntilStoredAsync(sessionId, turns: 4);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync("redis"));
+        Assert.True(await redis.GetDatabase().KeyDeleteAsync($"hr:session:{sessionId}"));
+
+        // Held: the counsellor answers, the engine does not run; the script stays where the crisis left it.
+        var held = await client.SayAsync(sessionId, "I'm at home.");
+
+        Assert.Equal(["user"], held.Messages.Select(m => m.Role));
+        Assert.Equal(crisis.Completed.Position.GetRawText(), held.Completed.Position.GetRawText());
+        await system.WaitUntilStoredAsync(sessionId, turns: 5);
+        using var api = await system.ApiClientAsync("redis-loss-held");
+        var stored = await api.GetFromJsonAsync<JsonElement>($"/api/sessions/{sessionId}");
+        Assert.Equal(["Alex"], stored.GetProperty("variables").EnumerateObject()
+            .Select(scope => scope.Value.TryGetProperty("client_name", out var name) ? name.GetString() : null).OfType<string>());
     }
 
     [Fact]

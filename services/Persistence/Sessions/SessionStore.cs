@@ -15,13 +15,20 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     public async Task<SessionSnapshot?> GetSnapshotAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var snapshot = await connection.QuerySingleOrDefaultAsync<SessionSnapshot>(new CommandDefinition("""
+        var row = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition("""
             SELECT s.id AS SessionId, s.user_id AS UserId, s.script_id AS ScriptId, s.script_version AS ScriptVersion,
                    s.status AS Status, s.execution_status AS ExecutionStatus, s.state::text AS StateJson, s.version AS Version,
-                   s.last_seq AS LastSeq, (SELECT COALESCE(MAX(turn), 0) FROM turns t WHERE t.session_id = s.id) AS Turn, s.locale AS Locale
+                   s.last_seq AS LastSeq, (SELECT COALESCE(MAX(turn), 0) FROM turns t WHERE t.session_id = s.id) AS Turn, s.locale AS Locale,
+                   s.position::text AS PositionJson, s.variables::text AS VariablesJson
             FROM sessions s WHERE s.id = @id
             """, new { id }, cancellationToken: ct));
-        if (snapshot is null) return null;
+        if (row is null) return null;
+        var snapshot = new SessionSnapshot(row.SessionId, row.UserId, row.ScriptId, row.ScriptVersion, row.Status, row.ExecutionStatus,
+            row.StateJson, row.Version, row.LastSeq, row.Turn, row.Locale)
+        {
+            Position = JsonSerializer.Deserialize<SessionPosition>(row.PositionJson, Json),
+            Variables = JsonSerializer.Deserialize<Dictionary<string, IReadOnlyDictionary<string, JsonElement>>>(row.VariablesJson, Json),
+        };
         var inputs = await connection.QueryAsync<string>(new CommandDefinition("""
             SELECT client_message_id FROM turns WHERE session_id = @id AND client_message_id IS NOT NULL ORDER BY turn DESC LIMIT @kept
             """, new { id, kept = SessionSnapshot.RecentInputsKept }, cancellationToken: ct));
@@ -159,6 +166,10 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     }
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+
+    private sealed record SnapshotRow(
+        Guid SessionId, string UserId, string ScriptId, int ScriptVersion, string Status, string ExecutionStatus,
+        string StateJson, long Version, long LastSeq, int Turn, string? Locale, string PositionJson, string VariablesJson);
 
     private sealed record EventRow(
         long Seq, string Kind, Guid? MessageId, string? Role, string? Content, string? ActionId, string? Metadata,
