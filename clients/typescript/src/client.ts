@@ -597,8 +597,12 @@ function closedError(): HeartRuleError {
 }
 
 function randomId(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (crypto?.randomUUID) return crypto.randomUUID();
-  // Node.js 18 has no global crypto: 122 random bits in the UUID v4 layout are as unique as an input id needs.
-  return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, (c) => ((c === "x" ? 0 : 8) + Math.floor(Math.random() * (c === "x" ? 16 : 4))).toString(16));
+  const crypto = globalThis.crypto;
+  // randomUUID is only there in secure contexts (HTTPS, localhost); getRandomValues everywhere: a v4 UUID from it.
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -266,6 +266,23 @@ describe("HeartRuleClient", () => {
     await expect(c.input(sessionId, "after")).rejects.toMatchObject({ code: ClientErrorCodes.clientClosed });
   });
 
+  it("makes each clientMessageId a v4 UUID, also where crypto.randomUUID is missing (a page over plain HTTP)", async () => {
+    const c = client();
+    await c.connect();
+    const sessionId = await startSession(c);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const ids = [(await c.input(sessionId, "one")).clientMessageId];
+    Object.defineProperty(globalThis.crypto, "randomUUID", { value: undefined, configurable: true });
+    try {
+      ids.push((await c.input(sessionId, "two")).clientMessageId, (await c.input(sessionId, "three")).clientMessageId);
+    } finally {
+      delete (globalThis.crypto as { randomUUID?: unknown }).randomUUID;
+    }
+    expect(ids).toHaveLength(3);
+    for (const id of ids) expect(id).toMatch(uuid);
+    expect(new Set(ids).size).toBe(3);
+  });
+
   it("refuses an input over the gateway's frame limit before sending it", async () => {
     const c = client();
     await c.connect();
