@@ -326,7 +326,8 @@ export class HeartRuleClient {
       if (this.closing) return;
       socket = new this.WebSocketImpl(this.address(this.url, this.token), SUBPROTOCOL);
     } catch (error) {
-      this.reconnect(1006, error instanceof Error ? error.message : String(error));
+      // The token function failed, or the WebSocket refused the address: try again later, like a lost connection.
+      if (!this.closing) this.reconnect(1006, error instanceof Error ? error.message : String(error));
       return;
     }
     this.socket = socket;
@@ -384,7 +385,7 @@ export class HeartRuleClient {
     this.reconnectTimer = setTimeout(() => void this.open(), backoffDelay(this.failures++, this.backoff));
   }
 
-  /** Lets go of a socket that no longer answers and reconnects at once, without waiting for a close that may never come. */
+  /** Lets go of a socket that no longer answers and reconnects, without waiting for a close that may never come. */
   private abandon(reason: string): void {
     const socket = this.socket;
     if (!socket) return;
