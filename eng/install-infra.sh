@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what HeartRule runs on, from Debian packages, when it is missing: PostgreSQL, Redis, RabbitMQ
-# (the AppHost starts them itself, from these binaries, in .data/) and Chromium (browser tests).
+# (the AppHost starts them itself, from these binaries, in .data/), Chromium (browser tests) and Node.js with npm
+# (the TypeScript client, clients/typescript: its tools work with Debian 12's Node.js 18).
 # Idempotent: installs nothing and touches no package list when everything is there.
 # HEARTRULE_SKIP_BROWSER=1 leaves Chromium out.
 set -euo pipefail
@@ -17,9 +18,11 @@ command -v redis-server > /dev/null || [ -x /usr/bin/redis-server ] || missing+=
 if [ "${HEARTRULE_SKIP_BROWSER:-0}" != "1" ]; then
   command -v chromium > /dev/null || missing+=(chromium)
 fi
+command -v node > /dev/null || missing+=(nodejs)
+command -v npm > /dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-infra: PostgreSQL, Redis, RabbitMQ$([ "${HEARTRULE_SKIP_BROWSER:-0}" != "1" ] && echo ", Chromium") already installed."
+  echo "install-infra: PostgreSQL, Redis, RabbitMQ$([ "${HEARTRULE_SKIP_BROWSER:-0}" != "1" ] && echo ", Chromium"), Node.js and npm already installed."
   exit 0
 fi
 
@@ -39,4 +42,5 @@ export DEBIAN_FRONTEND=noninteractive
 
 has_postgres || { echo "install-infra: PostgreSQL binaries still missing after install." >&2; exit 1; }
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || { echo "install-infra: RabbitMQ still missing after install." >&2; exit 1; }
+command -v npm > /dev/null || { echo "install-infra: npm still missing after install." >&2; exit 1; }
 echo "install-infra: done."

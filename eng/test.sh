@@ -11,6 +11,12 @@ results="$root/.artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
+# The TypeScript client: its locked packages, its build (dist/, not committed) and its unit tests, counted below.
+# Before the .NET tests, which run its system tests against the real gateways with these packages.
+ts_status=0
+(cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent &&
+  npm test --silent -- --reporter=default --reporter=json --outputFile.json="$results/vitest.json") || ts_status=1
+
 dotnet build HeartRule.sln -c Release -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 # One test project at a time: the integration suites start whole systems, and two of them at once on two
 # cores make timings (not results) the subject of the test.
@@ -34,6 +40,16 @@ for trx in "$results"/*.trx; do
   f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
+ts_passed=0; ts_failed=0
+if [ -f "$results/vitest.json" ]; then
+  read -r ts_passed ts_failed < <(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.numPassedTests, r.numFailedTests)' "$results/vitest.json")
+  passed=$((passed + ts_passed)); failed=$((failed + ts_failed))
+fi
+# npm ci, the build or the type check failed, or vitest stopped on an error outside any test: one failure at least.
+if [ "$ts_status" -ne 0 ]; then
+  status=1
+  [ "$ts_failed" -gt 0 ] || failed=$((failed + 1))
+fi
 # A crashed test host records no failure in a .trx; the exit status still counts.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
