@@ -16,6 +16,9 @@ mkdir -p "$results"
 ts_status=0
 (cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent &&
   npm test --silent -- --reporter=default --reporter=json --outputFile.json="$results/vitest.json") || ts_status=1
+# The pages (web/): their locked packages and unit tests, counted the same way; the Gateway's build builds them.
+(cd web && npm ci --no-audit --no-fund --loglevel=error &&
+  npm test --silent -- --reporter=default --reporter=json --outputFile.json="$results/vitest-web.json") || ts_status=1
 
 dotnet build HeartRule.sln -c Release -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 # One test project at a time: the integration suites start whole systems, and two of them at once on two
@@ -23,6 +26,10 @@ dotnet build HeartRule.sln -c Release -nologo -v quiet || { echo "0 passed, 1 fa
 dotnet test HeartRule.sln -c Release --no-build -nologo -m:1 \
   --logger "trx" --results-directory "$results" "$@"
 status=$?
+
+# The browser tests' screenshots of every page, kept with the results.
+shots=tests/HeartRule.IntegrationTests/bin/Release/net10.0/screenshots
+if [ -d "$shots" ]; then rm -rf "$root/.artifacts/screenshots"; cp -r "$shots" "$root/.artifacts/screenshots"; fi
 
 passed=0; failed=0
 # The repository's one style (.editorconfig), checked as one more test.
@@ -41,11 +48,13 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 ts_passed=0; ts_failed=0
-if [ -f "$results/vitest.json" ]; then
-  read -r ts_passed ts_failed < <(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.numPassedTests, r.numFailedTests)' "$results/vitest.json")
-  passed=$((passed + ts_passed)); failed=$((failed + ts_failed))
-fi
-# npm ci, the build or the type check failed, or vitest stopped on an error outside any test: one failure at least.
+for vitest in "$results"/vitest*.json; do
+  [ -f "$vitest" ] || continue
+  read -r p f < <(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.numPassedTests, r.numFailedTests)' "$vitest")
+  ts_passed=$((ts_passed + p)); ts_failed=$((ts_failed + f))
+done
+passed=$((passed + ts_passed)); failed=$((failed + ts_failed))
+# npm ci, a build or a type check failed, or vitest stopped on an error outside any test: one failure at least.
 if [ "$ts_status" -ne 0 ]; then
   status=1
   [ "$ts_failed" -gt 0 ] || failed=$((failed + 1))

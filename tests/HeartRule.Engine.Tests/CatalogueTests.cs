@@ -34,8 +34,8 @@ public partial class CatalogueTests
         var root = TestScripts.RepoRoot;
         var files = new[] { "src", "services", "web" }
             .SelectMany(d => Directory.EnumerateFiles(Path.Combine(root, d), "*.*", SearchOption.AllDirectories))
-            .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".js", StringComparison.Ordinal) || f.EndsWith(".html", StringComparison.Ordinal))
-                        && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
+            .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".ts", StringComparison.Ordinal) || f.EndsWith(".html", StringComparison.Ordinal))
+                        && !new[] { "/obj/", "/bin/", "/node_modules/", "/dist/" }.Any(d => f.Contains(d, StringComparison.Ordinal)));
         var used = files.SelectMany(f => KeyLiteral().Matches(File.ReadAllText(f)).Select(m => (File: Path.GetRelativePath(root, f), Key: m.Groups[1].Value))).ToList();
         Assert.NotEmpty(used);
         var english = Catalogue.Entries(Catalogue.DefaultLocale);

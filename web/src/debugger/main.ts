@@ -1,0 +1,268 @@
+// The debugger, for authors: attach to a live or finished session with debug and go through it turn by turn — its
+// messages, where the script was (phase › topic › action, round i of N), the variables by scope with the turn's
+// changes highlighted, every LLM call. The session's history comes as the socket's replay (session.attach from seq 0
+// with debug: each turn with its stored debug record), then live turns as they happen; GET /api/sessions/{id} says
+// which script and version it runs, and GET /api/scripts/{id}?version= gives that script's tree.
+import "../shared/base.css";
+import "./debugger.css";
+import { HeartRuleError } from "@heartrule/client";
+import { PageProblem, problemFromCode, type Identity } from "../shared/auth";
+import { openLink, type Link } from "../shared/connection";
+import { byId } from "../shared/dom";
+import { formatNumber, onLanguageChange, shortTime, t } from "../shared/i18n";
+import type { SessionSummary } from "../shared/sessions";
+import { Shell } from "../shared/shell";
+import { timelineRow, turnDetail } from "./detail";
+import { noFilter, Timeline, type TimelineEntry, type TimelineFilter } from "./model";
+import { outlineFromPositions, outlineOf, type OutlinePhase } from "./outline";
+import { VirtualList } from "./virtualList";
+
+/** GET /api/sessions/{id}: what the debugger needs of it. */
+interface SessionDetail {
+  id: string;
+  userId: string;
+  scriptId: string;
+  scriptVersion: number;
+  scriptName: string | null;
+  status: string;
+  lastSeq: number;
+}
+
+/** A timeline row's height in CSS pixels: fixed, so that the list draws only the rows in view. */
+const rowHeight = 56;
+const openMark = "heartrule:debugger-open";
+
+const shell = new Shell(signedIn);
+const list = new VirtualList<TimelineEntry>(byId("timeline"), rowHeight, timelineRow, (entry, index) => {
+  selected = entry;
+  following = index === shown.length - 1;
+  showDetail();
+});
+
+let link: Link | null = null;
+let sessionId: string | null = null;
+let session: SessionDetail | null = null;
+let timeline = new Timeline();
+let shown: readonly TimelineEntry[] = [];
+let selected: TimelineEntry | null = null;
+/** The latest turn stays selected as turns come, until the reader picks another. */
+let following = true;
+let filter: TimelineFilter = noFilter;
+/** The script's tree; until it is read (or when it cannot be), the one the turns' positions make. */
+let outline: OutlinePhase[] | null = null;
+let opened = false;
+let frame = 0;
+/** What the detail pane shows, to draw it again only when that changed. */
+let drawn: { entry: TimelineEntry | null; messages: number; done: boolean } = { entry: null, messages: 0, done: false };
+
+async function signedIn(identity: Identity): Promise<void> {
+  await link?.close();
+  link = openLink(shell.auth, (state, code) => shell.link(state, code));
+  link.client.on("message", (m) => {
+    if (m.sessionId !== sessionId) return;
+    timeline.addMessage(m);
+    schedule();
+  });
+  link.client.on("turn", (turn) => {
+    if (turn.sessionId !== sessionId) return;
+    timeline.addTurn(turn);
+    schedule();
+  });
+  link.client.on("error", (e) => shell.problem(problemFromCode(e.code, e.message)));
+  byId<HTMLButtonElement>("open").disabled = false;
+  void loadMine(identity);
+  const wanted = new URLSearchParams(location.search).get("session");
+  if (wanted) await open(wanted);
+}
+
+/** My own sessions, to pick one by name rather than by id. */
+async function loadMine(identity: Identity): Promise<void> {
+  const select = byId<HTMLSelectElement>("mySessions");
+  try {
+    const page = await shell.auth.api<{ items: SessionSummary[] }>("/api/sessions?pageSize=100");
+    select.replaceChildren(
+      new Option("—", ""),
+      ...page.items.map(
+        (s) => new Option(t("page.debugger.mineItem", { script: s.scriptName ?? s.scriptId, version: s.scriptVersion, status: t(`page.sessionStatus.${s.status}`), time: shortTime(s.updatedAt) }), s.id),
+      ),
+    );
+    select.disabled = page.items.length === 0;
+  } catch (error) {
+    if (!(error instanceof PageProblem) || shell.auth.identity !== identity) throw error;
+    shell.problem(error);
+  }
+}
+
+/** Attaches to a session with debug, from its first event; what it had before is dropped. */
+async function open(id: string): Promise<void> {
+  if (!link) return;
+  performance.clearMarks(openMark);
+  performance.mark(openMark);
+  if (sessionId && sessionId !== id) link.client.detach(sessionId);
+  sessionId = id;
+  session = null;
+  timeline = new Timeline();
+  selected = null;
+  following = true;
+  outline = null;
+  opened = false;
+  drawn = { entry: null, messages: 0, done: false };
+  shell.problem(null);
+  byId<HTMLInputElement>("sessionId").value = id;
+  byId("sessionHeading").textContent = t("page.debugger.sessionHeading", { id });
+  byId("sessionState").textContent = "";
+  byId<HTMLButtonElement>("restart").disabled = true;
+  byId("talk").hidden = true;
+  history.replaceState(null, "", `?session=${encodeURIComponent(id)}`);
+  render();
+
+  // The script's authors may watch another user's session over the socket, while the API shows a session to its
+  // owner alone: the session's record is welcome, not required.
+  const record = shell.auth.api<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`).then(
+    (found) => found,
+    (error: unknown) => {
+      if (!(error instanceof PageProblem)) throw error;
+      return error.kind === "forbidden" ? null : error;
+    },
+  );
+  try {
+    await link.client.attach(id, { lastSeq: 0, debug: true });
+  } catch (error) {
+    if (!(error instanceof HeartRuleError)) throw error;
+    if (sessionId === id) close(problemFromCode(error.code, error.message));
+    return;
+  }
+  byId("session").hidden = false;
+  byId("workspace").hidden = false;
+  const found = await record;
+  if (found instanceof PageProblem) shell.problem(found);
+  else session = found;
+  if (sessionId !== id || !session) return;
+  showSession(session);
+  schedule();
+  try {
+    const script = await shell.auth.api<{ parsed: unknown }>(`/api/scripts/${encodeURIComponent(session.scriptId)}?version=${session.scriptVersion}`);
+    if (sessionId !== id) return;
+    outline = outlineOf(script.parsed);
+    drawn = { ...drawn, entry: null };
+    schedule();
+  } catch (error) {
+    if (!(error instanceof PageProblem)) throw error;
+    // A deleted script still has its sessions: the turns' own positions make the tree.
+  }
+}
+
+function close(problem: PageProblem): void {
+  sessionId = null;
+  byId("session").hidden = true;
+  byId("workspace").hidden = true;
+  shell.problem(problem);
+}
+
+function showSession(s: SessionDetail): void {
+  byId("sessionHeading").textContent = t("page.debugger.sessionTitle", { script: s.scriptName ?? s.scriptId, version: s.scriptVersion, user: s.userId });
+  byId("sessionState").textContent = t(`page.sessionStatus.${s.status}`);
+  byId<HTMLButtonElement>("restart").disabled = false;
+  const talk = byId<HTMLAnchorElement>("talk");
+  talk.href = `/?session=${encodeURIComponent(s.id)}`;
+  talk.hidden = s.userId !== shell.auth.identity?.userId || s.status !== "active";
+}
+
+function schedule(): void {
+  frame ||= requestAnimationFrame(() => {
+    frame = 0;
+    render();
+  });
+}
+
+/** Draws what came since the last frame: events arrive by the thousand in a replay, the page draws once per frame. */
+function render(): void {
+  shown = timeline.filter(filter);
+  if (following) selected = shown[shown.length - 1] ?? null;
+  const index = selected ? shown.indexOf(selected) : -1;
+  list.setItems(shown, index);
+  if (following && index >= 0) list.reveal(index);
+  byId("count").textContent = t("page.debugger.count", { shown: formatNumber(shown.length), total: formatNumber(timeline.entries.length) });
+  showDetail();
+  if (!opened && session && timeline.lastSeq >= session.lastSeq) {
+    opened = true;
+    // How long the whole session took to show, from asking for it: the figure docs/benchmarks.md records.
+    const took = performance.measure("heartrule:debugger-opened", openMark);
+    document.body.dataset.openedMs = String(Math.round(took.duration));
+  }
+}
+
+function showDetail(): void {
+  const entry = selected;
+  const state = { entry, messages: entry?.messages.length ?? 0, done: !!entry?.turn };
+  if (state.entry === drawn.entry && state.messages === drawn.messages && state.done === drawn.done) return;
+  drawn = state;
+  const heading = byId("detailHeading");
+  if (!entry) {
+    heading.textContent = t("page.debugger.noTurn");
+    byId("detailBody").replaceChildren();
+    return;
+  }
+  heading.textContent = entry.turn
+    ? t("page.debugger.turnTitle", { turn: entry.number, seq: entry.turn.seq, status: entry.turn.executionStatus })
+    : t("page.debugger.turnRunning", { turn: entry.number });
+  const tree = outline ?? outlineFromPositions(timeline.entries.flatMap((e) => (e.turn ? [e.turn.position] : [])));
+  byId("detailBody").replaceChildren(...turnDetail(entry, tree));
+}
+
+/** Starts the same script and version again, with debug, and follows the new session. */
+async function restart(): Promise<void> {
+  if (!link || !session) return;
+  try {
+    await open(await link.client.start({ scriptId: session.scriptId, version: session.scriptVersion, debug: true }));
+  } catch (error) {
+    if (!(error instanceof HeartRuleError)) throw error;
+    shell.problem(problemFromCode(error.code, error.message));
+  }
+}
+
+/** The session as this page has it — its record, and every turn with its messages and debug record — as one JSON file. */
+function exportSession(): void {
+  if (!sessionId) return;
+  const document_ = {
+    exportedAt: new Date().toISOString(),
+    session: session ?? { id: sessionId },
+    turns: timeline.entries.map((e) => ({ turn: e.number, messages: e.messages, completed: e.turn })),
+  };
+  const url = URL.createObjectURL(new Blob([JSON.stringify(document_, null, 2)], { type: "application/json" }));
+  const link_ = Object.assign(document.createElement("a"), { href: url, download: `heartrule-session-${sessionId}.json` });
+  link_.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+function readFilter(): void {
+  filter = {
+    query: byId<HTMLInputElement>("search").value,
+    withLlmCalls: byId<HTMLInputElement>("withLlm").checked,
+    withChanges: byId<HTMLInputElement>("withChanges").checked,
+    errorsOnly: byId<HTMLInputElement>("errorsOnly").checked,
+  };
+  following = false;
+  schedule();
+}
+
+byId<HTMLFormElement>("openForm").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const id = byId<HTMLInputElement>("sessionId").value.trim();
+  if (id) void open(id);
+});
+byId<HTMLSelectElement>("mySessions").addEventListener("change", (e) => {
+  const id = (e.target as HTMLSelectElement).value;
+  if (id) byId<HTMLInputElement>("sessionId").value = id;
+});
+byId<HTMLFormElement>("filters").addEventListener("submit", (e) => e.preventDefault());
+byId("filters").addEventListener("input", readFilter);
+byId("restart").addEventListener("click", () => void restart());
+byId("export").addEventListener("click", exportSession);
+onLanguageChange(() => {
+  if (session) showSession(session);
+  drawn = { ...drawn, entry: null };
+  if (sessionId) list.setItems(shown, selected ? shown.indexOf(selected) : -1);
+  showDetail();
+});
+void shell.start();
