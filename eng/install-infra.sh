@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what HeartRule runs on, from Debian packages, when it is missing: PostgreSQL, Redis, RabbitMQ
 # (the AppHost starts them itself, from these binaries, in .data/), Chromium (browser tests) and Node.js with npm
-# (the TypeScript client, clients/typescript: its tools work with Debian 12's Node.js 18).
+# (the TypeScript client, clients/typescript, and the pages, web/, which the Gateway's build builds: their tools work
+# with Debian 12's Node.js 18).
 # Idempotent: installs nothing and touches no package list when everything is there.
 # HEARTRULE_SKIP_BROWSER=1 leaves Chromium out.
 set -euo pipefail

@@ -9,6 +9,7 @@ const listed = 100;
 /** My earlier sessions, newest first: each can be continued (or re-read, once complete), and, for authors, debugged. */
 export class EarlierSessions {
   private items: SessionSummary[] = [];
+  private loading: Promise<void> | null = null;
 
   constructor(
     private readonly auth: Auth,
@@ -16,9 +17,20 @@ export class EarlierSessions {
     private readonly debuggable: () => boolean,
   ) {}
 
-  async load(): Promise<void> {
-    this.items = (await this.auth.api<{ items: SessionSummary[] }>(`/api/sessions?pageSize=${listed}`)).items;
-    this.show();
+  /** Reads the list again; asked again while a read runs, it waits for that one. */
+  load(): Promise<void> {
+    this.loading ??= this.auth
+      .api<{ items: SessionSummary[] }>(`/api/sessions?pageSize=${listed}`)
+      .then((page) => {
+        this.items = page.items;
+        this.show();
+      })
+      .finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  has(sessionId: string): boolean {
+    return this.items.some((s) => s.id === sessionId);
   }
 
   show(): void {

@@ -10,7 +10,7 @@ import { openLink, type Link, type LinkState } from "../shared/connection";
 import { byId, el } from "../shared/dom";
 import { formatNumber, locale, onLanguageChange, t } from "../shared/i18n";
 import { Shell } from "../shared/shell";
-import { changesTable, llmCallDetails, turnHeading, variablesTable } from "../shared/turnView";
+import { anyVariables, changesTable, llmCallDetails, turnHeading, variablesTable } from "../shared/turnView";
 import { Conversation } from "./conversation";
 import type { SessionSummary } from "../shared/sessions";
 import { EarlierSessions } from "./earlier";
@@ -104,7 +104,10 @@ async function signedIn(identity: Identity): Promise<void> {
     if (!d.discarded) conversation.setTyping(true);
   });
   c.on("turn", onTurn);
-  c.on("error", (e) => conversation.error(`${e.code}: ${e.message}`));
+  c.on("error", (e) => {
+    // A sign-in that could not be renewed is already said, as a problem to act on.
+    if (!(e instanceof PageProblem)) conversation.error(`${e.code}: ${e.message}`);
+  });
   c.on("safetyAlert", (alert) => queue.add(alert));
 
   scripts = await shell.auth.api<Script[]>("/api/scripts?kind=session");
@@ -131,6 +134,8 @@ function onTurn(turn: TurnCompletedFrame): void {
   conversation.setTyping(false);
   waiting = false;
   if (debugging) showTurn(turn);
+  // A new session is listed once its first turn is stored; an ended one changes its status.
+  if (!counsel.on && (!earlier.has(turn.sessionId) || turn.executionStatus === "completed")) void earlier.load().catch(fail);
   if (turn.executionStatus === "completed") {
     ended = true;
     conversation.notice("system", "page.complete");
@@ -146,7 +151,7 @@ function showTurn(turn: TurnCompletedFrame): void {
   const item = el("li", {}, el("h3", {}, turnHeading(turn)));
   if (turn.changedVariables.length) item.append(changesTable(turn.changedVariables));
   const variables = turn.debug?.variables ?? {};
-  if (Object.values(variables).some((scope) => Object.keys(scope ?? {}).length)) item.append(variablesTable(variables, turn.changedVariables));
+  if (anyVariables(variables)) item.append(variablesTable(variables, turn.changedVariables));
   for (const call of turn.debug?.llmCalls ?? []) item.append(llmCallDetails(call));
   if (turn.error) item.append(el("p", {}, `${turn.error.code}: ${turn.error.message}`));
   byId("turns").prepend(item);
@@ -176,7 +181,6 @@ async function start(): Promise<void> {
   try {
     sessionId = await client().start({ scriptId: byId<HTMLSelectElement>("script").value, debug });
     history.replaceState(null, "", `?session=${sessionId}`);
-    void earlier.load().catch(fail);
   } catch (error) {
     conversation.setTyping(false);
     waiting = false;

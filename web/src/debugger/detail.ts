@@ -1,7 +1,7 @@
 import type { TurnPosition } from "@heartrule/client";
 import { el } from "../shared/dom";
 import { formatNumber, showTime, t } from "../shared/i18n";
-import { changesTable, llmCallDetails, variablesTable } from "../shared/turnView";
+import { anyVariables, changesTable, llmCallDetails, variablesTable } from "../shared/turnView";
 import type { TimelineEntry } from "./model";
 import { locate, type OutlinePhase } from "./outline";
 
@@ -80,7 +80,13 @@ export function turnDetail(entry: TimelineEntry, outline: readonly OutlinePhase[
   if (!turn) return [...parts, el("p", {}, t("page.debugger.running"))];
   parts.push(section("page.debugger.position", tree(outline, turn.position)));
   parts.push(section("page.debugger.changesHeading", turn.changedVariables.length ? changesTable(turn.changedVariables) : el("p", {}, t("page.debugger.none"))));
-  parts.push(section("page.debugger.variables", turn.debug ? variablesTable(turn.debug.variables, turn.changedVariables) : el("p", {}, t("page.debugger.noDebug"))));
+  const variables = turn.debug?.variables;
+  parts.push(
+    section(
+      "page.debugger.variables",
+      !variables ? el("p", {}, t("page.debugger.noDebug")) : anyVariables(variables) ? variablesTable(variables, turn.changedVariables) : el("p", {}, t("page.debugger.none")),
+    ),
+  );
   const calls = turn.debug?.llmCalls ?? [];
   parts.push(section("page.debugger.llmCalls", ...(calls.length ? calls.map(llmCallDetails) : [el("p", {}, t("page.debugger.none"))])));
   if (turn.error) parts.push(section("page.debugger.error", el("p", { className: "error" }, `${turn.error.code}: ${turn.error.message}`)));

@@ -42,6 +42,8 @@ const list = new VirtualList<TimelineEntry>(byId("timeline"), rowHeight, timelin
 let link: Link | null = null;
 let sessionId: string | null = null;
 let session: SessionDetail | null = null;
+/** Where reading the session's record stands: being read, to read again at the next turn (not stored yet), or done. */
+let record: "reading" | "later" | "done" = "done";
 let timeline = new Timeline();
 let shown: readonly TimelineEntry[] = [];
 let selected: TimelineEntry | null = null;
@@ -51,7 +53,9 @@ let filter: TimelineFilter = noFilter;
 /** The script's tree; until it is read (or when it cannot be), the one the turns' positions make. */
 let outline: OutlinePhase[] | null = null;
 let opened = false;
+let lastEventAt = 0;
 let frame = 0;
+let timer = 0;
 /** What the detail pane shows, to draw it again only when that changed. */
 let drawn: { entry: TimelineEntry | null; messages: number; done: boolean } = { entry: null, messages: 0, done: false };
 
@@ -60,15 +64,23 @@ async function signedIn(identity: Identity): Promise<void> {
   link = openLink(shell.auth, (state, code) => shell.link(state, code));
   link.client.on("message", (m) => {
     if (m.sessionId !== sessionId) return;
+    lastEventAt = performance.now();
     timeline.addMessage(m);
     schedule();
   });
   link.client.on("turn", (turn) => {
     if (turn.sessionId !== sessionId) return;
+    lastEventAt = performance.now();
     timeline.addTurn(turn);
+    if (record === "later") void readRecord(turn.sessionId);
+    // The session's state as it is now, not as it was read.
+    if (session && turn.executionStatus === "completed" && session.status === "active" && !replaying()) {
+      session = { ...session, status: "completed" };
+      showSession(session);
+    }
     schedule();
   });
-  link.client.on("error", (e) => shell.problem(problemFromCode(e.code, e.message)));
+  link.client.on("error", (e) => shell.problem(e instanceof PageProblem ? e : problemFromCode(e.code, e.message)));
   byId<HTMLButtonElement>("open").disabled = false;
   void loadMine(identity);
   const wanted = new URLSearchParams(location.search).get("session");
@@ -93,8 +105,11 @@ async function loadMine(identity: Identity): Promise<void> {
   }
 }
 
-/** Attaches to a session with debug, from its first event; what it had before is dropped. */
-async function open(id: string): Promise<void> {
+/**
+ * Attaches to a session with debug, from its first event; what it had before is dropped. `known`: its record, when
+ * the page already knows it (a restart: the same script, version and user), and so its script's tree.
+ */
+async function open(id: string, known: SessionDetail | null = null): Promise<void> {
   if (!link) return;
   performance.clearMarks(openMark);
   performance.mark(openMark);
@@ -104,7 +119,7 @@ async function open(id: string): Promise<void> {
   timeline = new Timeline();
   selected = null;
   following = true;
-  outline = null;
+  if (!known) outline = null;
   opened = false;
   drawn = { entry: null, messages: 0, done: false };
   shell.problem(null);
@@ -116,15 +131,13 @@ async function open(id: string): Promise<void> {
   history.replaceState(null, "", `?session=${encodeURIComponent(id)}`);
   render();
 
-  // The script's authors may watch another user's session over the socket, while the API shows a session to its
-  // owner alone: the session's record is welcome, not required.
-  const record = shell.auth.api<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`).then(
-    (found) => found,
-    (error: unknown) => {
-      if (!(error instanceof PageProblem)) throw error;
-      return error.kind === "forbidden" ? null : error;
-    },
-  );
+  if (known) {
+    session = known;
+    record = "done";
+    showSession(known);
+  } else {
+    void readRecord(id);
+  }
   try {
     await link.client.attach(id, { lastSeq: 0, debug: true });
   } catch (error) {
@@ -134,14 +147,32 @@ async function open(id: string): Promise<void> {
   }
   byId("session").hidden = false;
   byId("workspace").hidden = false;
-  const found = await record;
-  if (found instanceof PageProblem) shell.problem(found);
-  else session = found;
-  if (sessionId !== id || !session) return;
-  showSession(session);
+}
+
+/**
+ * Reads the session's record, then its script's tree. A session just started is stored with its first turn: not
+ * found yet, it is read again at its next turn. The script's authors may watch another user's session over the
+ * socket while the API shows a session to its owner alone: then the page goes on without it.
+ */
+async function readRecord(id: string): Promise<void> {
+  record = "reading";
+  let found: SessionDetail;
+  try {
+    found = await shell.auth.api<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`);
+  } catch (error) {
+    if (!(error instanceof PageProblem)) throw error;
+    if (sessionId !== id) return;
+    record = error.kind === "notFound" ? "later" : "done";
+    if (error.kind !== "notFound" && error.kind !== "forbidden") shell.problem(error);
+    return;
+  }
+  if (sessionId !== id) return;
+  record = "done";
+  session = found;
+  showSession(found);
   schedule();
   try {
-    const script = await shell.auth.api<{ parsed: unknown }>(`/api/scripts/${encodeURIComponent(session.scriptId)}?version=${session.scriptVersion}`);
+    const script = await shell.auth.api<{ parsed: unknown }>(`/api/scripts/${encodeURIComponent(found.scriptId)}?version=${found.scriptVersion}`);
     if (sessionId !== id) return;
     outline = outlineOf(script.parsed);
     drawn = { ...drawn, entry: null };
@@ -168,11 +199,30 @@ function showSession(s: SessionDetail): void {
   talk.hidden = s.userId !== shell.auth.identity?.userId || s.status !== "active";
 }
 
+/** The history is still arriving (the session's record says how far it goes). */
+const replaying = (): boolean => !!session && timeline.lastSeq < session.lastSeq;
+
+/**
+ * Draws what came since the last time. While the history arrives (thousands of events in a replay) the page draws a
+ * few times a second and leaves the detail for the end, so that the events are read as fast as they come; after
+ * that, once per frame.
+ */
 function schedule(): void {
-  frame ||= requestAnimationFrame(() => {
-    frame = 0;
-    render();
-  });
+  if (frame) return;
+  if (replaying()) {
+    timer ||= window.setTimeout(draw, 250);
+    return;
+  }
+  clearTimeout(timer);
+  timer = 0;
+  frame = requestAnimationFrame(draw);
+}
+
+function draw(): void {
+  frame = 0;
+  clearTimeout(timer);
+  timer = 0;
+  render();
 }
 
 /** Draws what came since the last frame: events arrive by the thousand in a replay, the page draws once per frame. */
@@ -181,14 +231,17 @@ function render(): void {
   if (following) selected = shown[shown.length - 1] ?? null;
   const index = selected ? shown.indexOf(selected) : -1;
   list.setItems(shown, index);
-  if (following && index >= 0) list.reveal(index);
+  if (following && index >= 0 && !replaying()) list.reveal(index);
   byId("count").textContent = t("page.debugger.count", { shown: formatNumber(shown.length), total: formatNumber(timeline.entries.length) });
+  if (replaying()) return;
   showDetail();
   if (!opened && session && timeline.lastSeq >= session.lastSeq) {
     opened = true;
     // How long the whole session took to show, from asking for it: the figure docs/benchmarks.md records.
     const took = performance.measure("heartrule:debugger-opened", openMark);
     document.body.dataset.openedMs = String(Math.round(took.duration));
+    // Of which the history's arrival (the socket's replay): the rest is the page's own work.
+    document.body.dataset.replayMs = String(Math.round(lastEventAt - took.startTime));
   }
 }
 
@@ -213,8 +266,11 @@ function showDetail(): void {
 /** Starts the same script and version again, with debug, and follows the new session. */
 async function restart(): Promise<void> {
   if (!link || !session) return;
+  const { scriptId, scriptVersion, scriptName } = session;
   try {
-    await open(await link.client.start({ scriptId: session.scriptId, version: session.scriptVersion, debug: true }));
+    const id = await link.client.start({ scriptId, version: scriptVersion, debug: true });
+    const userId = shell.auth.identity?.userId ?? "";
+    await open(id, { id, userId, scriptId, scriptVersion, scriptName, status: "active", lastSeq: 0 });
   } catch (error) {
     if (!(error instanceof HeartRuleError)) throw error;
     shell.problem(problemFromCode(error.code, error.message));
@@ -265,4 +321,6 @@ onLanguageChange(() => {
   if (sessionId) list.setItems(shown, selected ? shown.indexOf(selected) : -1);
   showDetail();
 });
+// Debugging is for authors: the role the form offers first here.
+byId<HTMLSelectElement>("role").value = "author";
 void shell.start();

@@ -1,4 +1,4 @@
-import { Auth, PageProblem, type Identity } from "./auth";
+import { Auth, PageProblem, unreachable, type Identity } from "./auth";
 import type { LinkState } from "./connection";
 import { byId, el } from "./dom";
 import { chooseLanguage, loadLanguage, onLanguageChange, t } from "./i18n";
@@ -72,6 +72,7 @@ export class Shell {
     byId("status").dataset.state = state;
     this.setStatus(linkTexts[state], { code: code ?? "" });
     if (state === "expired") this.problem(new PageProblem("expired", "UNAUTHORIZED", t("page.problem.expired")));
+    else if (state === "unreachable") this.problem(unreachable());
     else if (state === "connected" && this.shown?.kind === "unreachable") this.problem(null);
   }
 

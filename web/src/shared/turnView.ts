@@ -26,6 +26,10 @@ export function changesTable(changes: readonly VariableChange[]): HTMLTableEleme
   );
 }
 
+/** Whether any scope holds a variable. */
+export const anyVariables = (variables: Record<string, Record<string, JsonValue>>): boolean =>
+  Object.values(variables).some((scope) => Object.keys(scope ?? {}).length > 0);
+
 /** Every variable by scope after the turn; those the turn changed are highlighted. */
 export function variablesTable(variables: Record<string, Record<string, JsonValue>>, changed: readonly VariableChange[] = []): HTMLTableElement {
   const changedKeys = new Set(changed.map((c) => `${c.scope}/${c.name}`));
