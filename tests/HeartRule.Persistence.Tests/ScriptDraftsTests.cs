@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Persistence.Scripts;
 using HeartRule.Persistence.Tests.Fixtures;
 using static HeartRule.Persistence.Tests.Fixtures.ProblemAssert;
 
@@ -103,6 +104,21 @@ public sealed class ScriptDraftsTests(Servers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_draft_keeps_its_exact_counts_and_its_first_findings()
+    {
+        var id = await CreatedAsync("many");
+        var actions = string.Join(", ", Enumerable.Range(0, ScriptFindings.MaxKept + 100).Select(i => $"{{ action_type: ai_dance, action_id: a{i} }}"));
+        var yaml = $"session:\n  session_id: {id}\n  phases: [ {{ phase_id: p1, topics: [ {{ topic_id: t1, actions: [ {actions} ] }} ] }} ]\n";
+
+        var saved = await JsonAsync(await _author.PostYamlAsync($"/api/scripts/{id}/versions", yaml), 201);
+
+        Assert.Equal(ScriptFindings.MaxKept, saved.GetProperty("errors").GetArrayLength());
+        var counted = (await JsonAsync(await _author.GetAsync($"/api/scripts/{id}/versions")))[0].GetProperty("errorCount").GetInt32();
+        Assert.True(counted >= ScriptFindings.MaxKept + 100, $"{counted} errors counted");
+        Assert.Equal(ScriptFindings.MaxKept, (await JsonAsync(await _author.GetAsync($"/api/scripts/{id}/versions/2"))).GetProperty("errors").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_draft_is_refused_when_it_names_another_script_or_kind_and_a_new_script_must_be_valid()
     {
         var id = await CreatedAsync("held");
@@ -131,6 +147,8 @@ public sealed class ScriptDraftsTests(Servers servers) : IAsyncLifetime
         Assert.Contains("acceptWarnings=true", refused.GetProperty("recovery").GetProperty("suggestion").GetString(), StringComparison.Ordinal);
         Assert.Null(await ListedCurrentAsync(id));
         Assert.Null(await StartedByClientAsync(id));
+        // The samples are published, and current, from their first start.
+        Assert.Equal(1, await ListedCurrentAsync("intake"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await PublishAsync(id, 1, "?acceptWarnings=true")).StatusCode);
         Assert.Equal(1, await ListedCurrentAsync(id));

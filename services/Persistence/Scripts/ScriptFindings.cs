@@ -11,17 +11,20 @@ public sealed record LocaleFindings(IReadOnlyList<ProblemIssue> Errors, IReadOnl
 /// <summary>
 /// What validation found in a version, worded in every language of the catalogue. It is stored with the version
 /// (a draft with errors may be saved), and the engine words its findings as it finds them: keeping every
-/// language is what lets a stored result read in each reader's own.
+/// language is what lets a stored result read in each reader's own. The counts are exact; the findings kept are the
+/// first <see cref="MaxKept"/> of each kind (a 512 Ki-character draft can hold tens of thousands).
 /// </summary>
 public sealed record ScriptFindings(int ErrorCount, int WarningCount, IReadOnlyDictionary<string, LocaleFindings> ByLocale)
 {
+    public const int MaxKept = 500;
+
     /// <summary>Runs <paramref name="load"/> in every language; answers its result in <paramref name="locale"/> and the findings to store.</summary>
     public static (ScriptLoadResult Result, ScriptFindings Findings) Check(Func<string, ScriptLoadResult> load, string locale)
     {
         var results = Catalogue.Locales.ToDictionary(l => l, load);
         var result = results.GetValueOrDefault(Catalogue.Resolve(locale)) ?? results[Catalogue.DefaultLocale];
         var findings = new ScriptFindings(result.Errors.Count, result.Warnings.Count,
-            results.ToDictionary(r => r.Key, r => new LocaleFindings(Issues(r.Value.Errors), Issues(r.Value.Warnings))));
+            results.ToDictionary(r => r.Key, r => new LocaleFindings(Issues(r.Value.Errors.Take(MaxKept)), Issues(r.Value.Warnings.Take(MaxKept)))));
         return (result, findings);
     }
 
