@@ -69,7 +69,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
             ) e ORDER BY Seq LIMIT @limit
             """, new { id, afterSeq, limit }, cancellationToken: ct));
         return rows.Select(r => new StoredEvent(r.Seq, r.Kind, r.MessageId, r.Role, r.Content, r.ActionId, Parse(r.Metadata),
-            r.Timestamp, r.ExecutionStatus, Parse(r.Position), Parse(r.ChangedVariables), Parse(r.Error), Parse(r.Debug))).ToList();
+            new DateTimeOffset(r.Timestamp), r.ExecutionStatus, Parse(r.Position), Parse(r.ChangedVariables), Parse(r.Error), Parse(r.Debug))).ToList();
     }
 
     public async Task<SessionOwner?> GetOwnerAsync(Guid id, CancellationToken ct)
