@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HeartRule.Client;
 using HeartRule.Protocol;
 
 namespace HeartRule.LoadTest;

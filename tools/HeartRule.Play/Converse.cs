@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text.Json;
+using HeartRule.Client;
 using HeartRule.Infrastructure;
 using HeartRule.Protocol;
 
