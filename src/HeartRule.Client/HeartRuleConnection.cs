@@ -209,6 +209,8 @@ public sealed class HeartRuleConnection : IAsyncDisposable
         if (ProtocolJson.Serialize(probe).Length > MaxFrameBytes)
             throw new ArgumentException($"The input is over the gateway's frame limit ({MaxFrameBytes} bytes as JSON).", nameof(text));
         var input = new PendingInput(sessionId, clientMessageId, text, ct);
+        // Withdrawn at once, even while inputs before it are still being delivered; the sender then passes it over.
+        await using var withdraw = ct.Register(() => input.Done.TrySetCanceled(ct));
         await _outbox.Writer.WriteAsync(input, ct);
         return await input.Done.Task;
     }
@@ -219,6 +221,7 @@ public sealed class HeartRuleConnection : IAsyncDisposable
         {
             await foreach (var input in _outbox.Reader.ReadAllAsync(_stop.Token))
             {
+                if (input.Done.Task.IsCompleted) continue;
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, input.Cancellation);
                 try
                 {

@@ -34,7 +34,7 @@ public sealed class HeartRuleConnectionOptions
     /// <summary>The longest wait between two attempts.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Failed connection attempts in a row after which the connection gives up (the default: never).</summary>
+    /// <summary>How many times a failed connection attempt is retried, in a row, before the connection gives up (the default: always).</summary>
     public int MaxReconnectAttempts { get; init; } = int.MaxValue;
 
     /// <summary>Inputs waiting for their <c>ack</c>; <see cref="HeartRuleConnection.SendAsync"/> waits for room beyond this.</summary>
@@ -62,7 +62,7 @@ public sealed class HeartRuleConnectionOptions
         }
         if (ReplyTimeout <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
             throw new ArgumentException("ReplyTimeout and RetryDelay must be positive, and MaxRetryDelay at least RetryDelay.");
-        if (MaxPendingInputs < 1 || EventBufferSize < 1 || MaxReconnectAttempts < 0)
-            throw new ArgumentException("MaxPendingInputs and EventBufferSize must be at least 1, MaxReconnectAttempts at least 0.");
+        if (MaxPendingInputs < 1 || EventBufferSize < 1 || MaxReconnectAttempts < 1)
+            throw new ArgumentException("MaxPendingInputs, EventBufferSize and MaxReconnectAttempts must be at least 1.");
     }
 }

@@ -16,7 +16,7 @@ public sealed class PackageTests
         {
             var configuration = typeof(PackageTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
             var project = Path.Combine(RepositoryRoot(), "src", "HeartRule.Client", "HeartRule.Client.csproj");
-            var (exitCode, log) = await RunAsync("dotnet", "pack", project, "-c", configuration, "--no-build", "--nologo", "-o", output);
+            var (exitCode, log) = await RunAsync("dotnet", "pack", project, "-c", configuration, "--no-build", "--nologo", "--disable-build-servers", "-o", output);
             Assert.True(exitCode == 0, log);
 
             using var package = ZipFile.OpenRead(Assert.Single(Directory.GetFiles(output, "HeartRule.Client.*.nupkg")));
@@ -58,7 +58,15 @@ public sealed class PackageTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in 2 minutes.");
+        }
         return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -158,6 +158,25 @@ public sealed class ClientSdkTests(SystemFixture system)
         Assert.Equal(2, issued);
     }
 
+    [Fact]
+    public async Task A_token_the_gateway_refuses_fails_the_connect_at_once_without_retrying()
+    {
+        var asked = 0;
+        var options = new HeartRuleConnectionOptions
+        {
+            Gateways = [system.GatewayWs(0), system.GatewayWs(1)],
+            AccessToken = _ =>
+            {
+                Interlocked.Increment(ref asked);
+                return Task.FromResult(TestTokens.Issue("sdk-expired", DateTime.UtcNow.AddHours(-2), TimeSpan.FromHours(1)));
+            },
+        };
+
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => HeartRuleConnection.ConnectAsync(options));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, Assert.IsType<HttpRequestException>(refused.InnerException).StatusCode);
+        Assert.Equal(1, asked);
+    }
+
     /// <summary>The seqs of the session's messages and turn ends, in the order the connection delivered them.</summary>
     private static List<long> Sequenced(EventRecorder events, Guid sessionId) =>
         [.. events.Events.Select(e => e switch
