@@ -159,6 +159,24 @@ public sealed class ClientSdkTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Disposing_cancels_the_inputs_not_yet_acknowledged_and_ends_the_events()
+    {
+        await using var relay = new TcpRelay(system.GatewayHttp(0));
+        var started = await StartedAsync("sdk-dispose", relay.WebSocketUri);
+        var (connection, events, sessionId) = started;
+        relay.Refuse();
+        await events.WaitForAsync<Disconnected>();
+        var sending = connection.SendAsync(sessionId, "Alex");
+
+        await connection.DisposeAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        var ended = await Assert.ThrowsAsync<InvalidOperationException>(() => events.WaitForAsync<Connected>(c => c.Resumed));
+        Assert.Equal("The connection was disposed.", ended.InnerException!.Message);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => connection.SendAsync(sessionId, "trouble sleeping"));
+    }
+
+    [Fact]
     public async Task A_token_the_gateway_refuses_fails_the_connect_at_once_without_retrying()
     {
         var asked = 0;
