@@ -112,6 +112,7 @@ public sealed class HeartRuleConnection : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
         return await _resend.ExecuteAsync(async token =>
         {
+            EnsureRoomForSession();
             var socket = await WaitConnectedAsync(token);
             var begun = new TaskCompletionSource<ErrorFrame?>(TaskCreationOptions.RunContinuationsAsynchronously);
             var answer = await RequestAsync(socket,
@@ -160,6 +161,7 @@ public sealed class HeartRuleConnection : IAsyncDisposable
             {
                 if (_sessions.ContainsKey(sessionId)) return;
             }
+            EnsureRoomForSession();
             var socket = await WaitConnectedAsync(token);
             Answered(await RequestAsync(socket,
                 id => new SessionAttachFrame { RequestId = id, SessionId = sessionId, LastSeq = lastSeq, Debug = debug ? true : null },
@@ -495,6 +497,15 @@ public sealed class HeartRuleConnection : IAsyncDisposable
                 return null;
             default:
                 return null;
+        }
+    }
+
+    private void EnsureRoomForSession()
+    {
+        lock (_lock)
+        {
+            if (_sessions.Count >= _options.MaxSessions)
+                throw new InvalidOperationException($"This connection follows {_sessions.Count} sessions, its MaxSessions: detach one first.");
         }
     }
 

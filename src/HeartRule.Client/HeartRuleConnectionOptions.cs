@@ -37,6 +37,12 @@ public sealed class HeartRuleConnectionOptions
     /// <summary>How many times a failed connection attempt is retried, in a row, before the connection gives up (the default: always).</summary>
     public int MaxReconnectAttempts { get; init; } = int.MaxValue;
 
+    /// <summary>
+    /// Sessions followed at once (each is attached again on every new socket): <see cref="HeartRuleConnection.StartAsync"/>
+    /// and <see cref="HeartRuleConnection.AttachAsync"/> refuse one more; <see cref="HeartRuleConnection.DetachAsync"/> makes room.
+    /// </summary>
+    public int MaxSessions { get; init; } = 32;
+
     /// <summary>Inputs waiting for their <c>ack</c>; <see cref="HeartRuleConnection.SendAsync"/> waits for room beyond this.</summary>
     public int MaxPendingInputs { get; init; } = 64;
 
@@ -62,7 +68,7 @@ public sealed class HeartRuleConnectionOptions
         }
         if (ReplyTimeout <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
             throw new ArgumentException("ReplyTimeout and RetryDelay must be positive, and MaxRetryDelay at least RetryDelay.");
-        if (MaxPendingInputs < 1 || EventBufferSize < 1 || MaxReconnectAttempts < 1)
-            throw new ArgumentException("MaxPendingInputs, EventBufferSize and MaxReconnectAttempts must be at least 1.");
+        if (MaxSessions < 1 || MaxPendingInputs < 1 || EventBufferSize < 1 || MaxReconnectAttempts < 1)
+            throw new ArgumentException("MaxSessions, MaxPendingInputs, EventBufferSize and MaxReconnectAttempts must be at least 1.");
     }
 }

@@ -177,6 +177,25 @@ public sealed class ClientSdkTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_connection_follows_at_most_MaxSessions_and_a_detach_makes_room()
+    {
+        await using var connection = await HeartRuleConnection.ConnectAsync(new HeartRuleConnectionOptions
+        {
+            Gateways = [system.GatewayWs(0)], AccessToken = _ => system.TokenAsync("sdk-limit"), MaxSessions = 1,
+        });
+        var events = new EventRecorder(connection);
+        var first = await connection.StartAsync("intake");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => connection.StartAsync("intake"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => connection.AttachAsync(Guid.NewGuid()));
+        await connection.DetachAsync(first);
+        var second = await connection.StartAsync("intake");
+
+        Assert.Equal([second], connection.Sessions);
+        Assert.Equal(3, (await events.WaitForAsync<TurnEnded>(t => t.SessionId == second)).Turn.Seq);
+    }
+
+    [Fact]
     public async Task A_token_the_gateway_refuses_fails_the_connect_at_once_without_retrying()
     {
         var asked = 0;
