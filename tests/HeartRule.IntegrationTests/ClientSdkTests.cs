@@ -196,6 +196,20 @@ public sealed class ClientSdkTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_start_on_an_unknown_script_throws_its_code_and_leaves_no_session_followed()
+    {
+        await using var connection = await HeartRuleConnection.ConnectAsync(new HeartRuleConnectionOptions
+        {
+            Gateways = [system.GatewayWs(1)], AccessToken = _ => system.TokenAsync("sdk-unknown-script"),
+        });
+        _ = new EventRecorder(connection);
+
+        var refused = await Assert.ThrowsAsync<HeartRuleException>(() => connection.StartAsync("no-such-script"));
+        Assert.Equal("SCRIPT_NOT_FOUND", refused.Code);
+        Assert.Empty(connection.Sessions);
+    }
+
+    [Fact]
     public async Task A_token_the_gateway_refuses_fails_the_connect_at_once_without_retrying()
     {
         var asked = 0;
