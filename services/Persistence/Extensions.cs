@@ -56,6 +56,8 @@ public static class Extensions
         builder.Services.AddSingleton<ScriptValidator>();
         builder.Services.AddSingleton<SampleScriptSeeder>();
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<SessionExporter>();
+        builder.Services.AddSingleton<SessionAccess>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<HeartRule.Persistence.Safety.FlagStore>();
         builder.Services.AddSingleton<SessionEraser>();

@@ -9,7 +9,7 @@ namespace HeartRule.Sessions;
 public sealed class PersistenceClient(HttpClient http)
 {
     /// <summary>
-    /// The version a new session of this user runs: the latest published one, or the one named if it is published —
+    /// The version a new session of this user runs: the script's current one, or the one named if it is published —
     /// or, for the script's owners and admins, a draft. Null when there is none the user may start.
     /// </summary>
     public async Task<ScriptInfo?> GetStartableScriptAsync(StartSession command, CancellationToken ct)

@@ -9,6 +9,9 @@ public static class ErrorCodes
     public const string ScriptNotFound = "SCRIPT_NOT_FOUND";
     public const string ScriptParseError = "SCRIPT_PARSE_ERROR";
     public const string ScriptValidationError = "SCRIPT_VALIDATION_ERROR";
+    // Publishing a draft that validation still finds fault with (docs/api.md, "Drafts, publishing and rollback").
+    public const string ScriptHasErrors = "SCRIPT_HAS_ERRORS";
+    public const string ScriptHasWarnings = "SCRIPT_HAS_WARNINGS";
     public const string SessionNotFound = "SESSION_NOT_FOUND";
     public const string SessionCompleted = "SESSION_COMPLETED";
     public const string Forbidden = "FORBIDDEN";
@@ -32,6 +35,8 @@ public static class ErrorCodes
         new(ScriptNotFound, ErrorType.Configuration, 404, false),
         new(ScriptParseError, ErrorType.Syntax, 400, false),
         new(ScriptValidationError, ErrorType.Configuration, 400, false),
+        new(ScriptHasErrors, ErrorType.Configuration, 409, false),
+        new(ScriptHasWarnings, ErrorType.Configuration, 409, false),
         new(SessionNotFound, ErrorType.Session, 404, false),
         new(SessionCompleted, ErrorType.Session, 409, false),
         new(Forbidden, ErrorType.Security, 403, false),

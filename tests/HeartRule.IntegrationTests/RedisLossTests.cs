@@ -56,6 +56,8 @@ public sealed class RedisLossTests(SystemFixture system)
         var (sessionId, _) = await client.StartAsync("intake");
         await client.SayAsync(sessionId, "Alex");
         var crisis = await client.SayAsync(sessionId, "I want to die");
+        // A counsellor may watch a session once its flag is stored.
+        await system.WaitUntilStoredAsync(sessionId, turns: 3);
         await using var counsellor = await system.ConnectAsync("redis-loss-holder", roles: [Roles.Counsellor]);
         await counsellor.AttachAsync(sessionId, lastSeq: crisis.Completed.Seq);
         await counsellor.SendAsync(new CounsellorTakeFrame { RequestId = "take", SessionId = sessionId, ClientMessageId = "take-1" });

@@ -25,6 +25,8 @@ public sealed class ApiDocsTests(Servers servers) : IAsyncLifetime
                      "/api/scripts", "/api/scripts/validate", "/api/scripts/{id}", "/api/scripts/{id}/versions",
                      "/api/scripts/{id}/versions/{version}", "/api/sessions", "/api/sessions/{id}",
                      "/api/sessions/{id}/messages", "/api/sessions/{id}/variables/history",
+                     "/api/scripts/{id}/versions/{version}/publish", "/api/scripts/{id}/rollback", "/api/scripts/{id}/diff",
+                     "/api/sessions/{id}/turns", "/api/sessions/{id}/export",
                  })
         {
             Assert.Contains(path, paths);
@@ -41,6 +43,10 @@ public sealed class ApiDocsTests(Servers servers) : IAsyncLifetime
             .GetProperty("properties").GetProperty("yaml").GetProperty("description").GetString());
         var notFound = document.GetProperty("paths").GetProperty("/api/scripts/{id}").GetProperty("get").GetProperty("responses").GetProperty("404");
         Assert.True(notFound.GetProperty("content").TryGetProperty("application/problem+json", out _));
+        // A publish refused for the draft's errors or warnings is a documented problem too.
+        var publish = document.GetProperty("paths").GetProperty("/api/scripts/{id}/versions/{version}/publish").GetProperty("post");
+        Assert.True(publish.GetProperty("responses").GetProperty("409").GetProperty("content").TryGetProperty("application/problem+json", out _));
+        Assert.Contains(publish.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "acceptWarnings");
     }
 
     [Fact]

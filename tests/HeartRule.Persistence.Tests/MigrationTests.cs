@@ -43,6 +43,33 @@ public sealed class MigrationTests(Servers servers)
     }
 
     [Fact]
+    public async Task Each_script_s_current_version_starts_at_its_latest_published_one()
+    {
+        var db = await servers.CreateDatabaseAsync("migrate_current");
+        await using var source = Db.DataSource(db);
+        // A database as it was before the studio: one script published twice with a draft after, one with a draft only.
+        await Db.ExecuteAsync(db, "CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+        foreach (var (version, sql) in Migrator.LoadMigrations().Where(m => string.CompareOrdinal(m.Version, "0009") < 0))
+        {
+            await Db.ExecuteAsync(db, sql);
+            await Db.ExecuteAsync(db, $"INSERT INTO schema_migrations (version) VALUES ('{version}')");
+        }
+        await Db.ExecuteAsync(db, """
+            INSERT INTO scripts (id, kind, latest_version) VALUES ('released', 'session', 3), ('drafted', 'session', 1);
+            INSERT INTO script_versions (script_id, version, yaml, published_at)
+            VALUES ('released', 1, 'a', now()), ('released', 2, 'b', now()), ('released', 3, 'c', NULL), ('drafted', 1, 'd', NULL);
+            """);
+
+        var applied = await new Migrator(source, NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
+
+        Assert.Contains("0009_studio", applied);
+        Assert.Equal(2, await Db.ScalarAsync<int>(db, "SELECT current_version FROM scripts WHERE id = 'released'"));
+        Assert.Equal(1, await Db.CountAsync(db, "SELECT COUNT(*) FROM scripts WHERE id = 'drafted' AND current_version IS NULL"));
+        // They were valid when uploaded; what they warned of was not kept.
+        Assert.Equal(4, await Db.CountAsync(db, "SELECT COUNT(*) FROM script_versions WHERE error_count = 0 AND warning_count IS NULL AND findings IS NULL"));
+    }
+
+    [Fact]
     public async Task Several_instances_starting_at_once_apply_each_migration_exactly_once()
     {
         var db = await servers.CreateDatabaseAsync("migrate_race");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HeartRule.Client;
 using HeartRule.Protocol;
 
 namespace HeartRule.LoadTest;
@@ -27,20 +28,31 @@ public static class AlertCommand
         var latencies = new Latencies();
         for (var i = 0; i < crises; i++)
         {
-            await using var client = await HeartRuleClient.ConnectAsync(Targets.WebSocketUri(urls[0]),
-                await tokens.IssueAsync($"bench-crisis-{i}", run.Token), ct: run.Token);
-            await client.SendAsync(new SessionStartFrame { RequestId = "start", ScriptId = "intake" });
-            var sessionId = (await client.WaitForAsync<SessionStartedFrame>()).SessionId;
-            await client.WaitForAsync<TurnCompletedFrame>();
-            await client.SendAsync(new InputFrame { RequestId = "name", SessionId = sessionId, ClientMessageId = "name", Text = "Alex" });
-            await client.WaitForAsync<TurnCompletedFrame>();
+            var user = $"bench-crisis-{i}";
+            // The client as applications write one: the SDK's connection.
+            await using var client = await HeartRuleConnection.ConnectAsync(new HeartRuleConnectionOptions
+            {
+                Gateways = [Targets.WebSocketUri(urls[0])],
+                AccessToken = ct => tokens.IssueAsync(user, ct),
+            }, run.Token);
+            var sessionId = await client.StartAsync("intake", ct: run.Token);
+            await TurnEndedAsync(client, run.Token);
+            await client.SendAsync(sessionId, "Alex", ct: run.Token);
+            await TurnEndedAsync(client, run.Token);
             var sent = Stopwatch.GetTimestamp();
-            await client.SendAsync(new InputFrame { RequestId = "crisis", SessionId = sessionId, ClientMessageId = "crisis", Text = "I don't want to be here any more" });
+            await client.SendAsync(sessionId, "I don't want to be here any more", ct: run.Token);
             await counsellor.WaitForAsync<SafetyAlertFrame>(a => a.SessionId == sessionId);
             latencies.Add(Latencies.MillisecondsSince(sent));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"input → safety.alert (client on {urls[0]}, counsellor on {urls[^1]}), {crises} crises one after another: {latencies.Summarize()}"));
         return 0;
+    }
+
+    private static async Task TurnEndedAsync(HeartRuleConnection client, CancellationToken ct)
+    {
+        while (await client.Events.ReadAsync(ct) is not TurnEnded)
+        {
+        }
     }
 }

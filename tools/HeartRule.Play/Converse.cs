@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text.Json;
+using HeartRule.Client;
 using HeartRule.Infrastructure;
 using HeartRule.Protocol;
 
@@ -10,7 +11,8 @@ namespace HeartRule.Play;
 /// <summary>
 /// The sample intake conversation over <c>wss://</c> through the ingress, with the gateway pods restarted one after
 /// the other between its turns (<c>--restart-command</c> is run with the pod's name, and returns once the pod is
-/// ready again). A socket closed by a stopping pod (1012) reconnects, attaches from the last seq it saw and goes on.
+/// ready again). The SDK's connection carries it across: a socket closed by a stopping pod (1012) is replaced, the
+/// session attached again from the last seq seen, an input not acknowledged sent again.
 /// Then: every message arrived once, in order, and the stored transcript is the same; and 200 WebSocket opens
 /// interleaved with HTTP requests on kept-alive connections are all accepted.
 /// </summary>
@@ -26,7 +28,7 @@ public static class Converse
         var token = new DevTokenIssuer(new AuthOptions { SigningKey = signingKey }).Issue("play-user", TimeSpan.FromHours(1), roles: [Roles.Client]);
         // The certificate is the play's own, made for this run: trust it here and nowhere else.
         using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
-        var conversation = new Conversation(ws, token);
+        await using var conversation = new Conversation(ws, token);
         var clock = Stopwatch.StartNew();
 
         var (sessionId, first) = await conversation.StartAsync("intake");
@@ -109,78 +111,60 @@ public static class Converse
     private static void Report(string line) => Console.WriteLine($"converse: {line}");
 
     /// <summary>One user's conversation on one session, carried from socket to socket when a gateway closes one.</summary>
-    private sealed class Conversation(Uri url, string token)
+    private sealed class Conversation(Uri url, string token) : IAsyncDisposable
     {
-        private HeartRuleClient? _client;
+        private HeartRuleConnection? _connection;
 
         public List<MessageFrame> Messages { get; } = [];
 
+        /// <summary>Sockets closed by a restarting gateway (1012), each replaced by the connection.</summary>
         public int Restarts { get; private set; }
-
-        private long LastSeq { get; set; }
 
         public async Task<(Guid, Turn)> StartAsync(string scriptId)
         {
-            _client = await ConnectAsync();
-            await _client.SendAsync(new SessionStartFrame { RequestId = "start", ScriptId = scriptId });
-            var started = await _client.WaitForAsync<SessionStartedFrame>(f => f.RequestId == "start", TurnTimeout);
-            return (started.SessionId, await ReadTurnAsync(_client));
+            using var timeout = new CancellationTokenSource(TurnTimeout);
+            _connection = await HeartRuleConnection.ConnectAsync(new HeartRuleConnectionOptions
+            {
+                Gateways = [url],
+                AccessToken = _ => Task.FromResult(token),
+                ConfigureSocket = o => o.RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            }, timeout.Token);
+            var sessionId = await _connection.StartAsync(scriptId, ct: timeout.Token);
+            return (sessionId, await ReadTurnAsync(timeout.Token));
         }
 
-        /// <summary>
-        /// One input and its turn. On a socket a stopping gateway closed: reconnect (to whichever pod is up), attach
-        /// from the last seq seen, and send the same input again (the same clientMessageId: never run twice).
-        /// </summary>
+        /// <summary>One input and its turn, however many sockets they take.</summary>
         public async Task<Turn> SayAsync(Guid sessionId, string text)
         {
-            var id = Guid.NewGuid().ToString("N");
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    if (_client is null)
-                    {
-                        _client = await ConnectAsync();
-                        await _client.SendAsync(new SessionAttachFrame { RequestId = $"attach-{id}-{attempt}", SessionId = sessionId, LastSeq = LastSeq });
-                        await _client.WaitForAsync<SessionAttachedFrame>(timeout: TurnTimeout);
-                    }
-                    await _client.SendAsync(new InputFrame { RequestId = $"{id}-{attempt}", SessionId = sessionId, ClientMessageId = id, Text = text });
-                    return await ReadTurnAsync(_client);
-                }
-                catch (Exception e) when (attempt < 5 && e is WebSocketException or TimeoutException or IOException or ObjectDisposedException)
-                {
-                    if (_client is { CloseStatus: (WebSocketCloseStatus)1012 }) Restarts++;
-                    Report($"socket closed ({_client?.CloseStatus?.ToString() ?? e.GetType().Name}); reconnecting");
-                    if (_client is not null) await _client.DisposeAsync();
-                    _client = null;
-                    await Task.Delay(500);
-                }
-            }
+            using var timeout = new CancellationTokenSource(TurnTimeout);
+            await _connection!.SendAsync(sessionId, text, ct: timeout.Token);
+            return await ReadTurnAsync(timeout.Token);
         }
 
-        private Task<HeartRuleClient> ConnectAsync() =>
-            HeartRuleClient.ConnectAsync(url, token, configure: o => o.RemoteCertificateValidationCallback = (_, _, _, _) => true);
-
-        private async Task<Turn> ReadTurnAsync(HeartRuleClient client)
+        private async Task<Turn> ReadTurnAsync(CancellationToken ct)
         {
             var messages = new List<MessageFrame>();
             while (true)
             {
-                switch (await client.NextAsync(TurnTimeout))
+                switch (await _connection!.Events.ReadAsync(ct))
                 {
-                    case MessageFrame m when m.Seq > LastSeq:
-                        messages.Add(m);
-                        Messages.Add(m);
-                        LastSeq = m.Seq;
+                    case MessageReceived m:
+                        messages.Add(m.Message);
+                        Messages.Add(m.Message);
                         break;
-                    case TurnCompletedFrame t when t.Seq > LastSeq:
-                        LastSeq = t.Seq;
-                        return new Turn(messages, t);
-                    case ErrorFrame e:
-                        throw new InvalidDataException($"error frame {e.Code}: {e.Message}");
+                    case TurnEnded t:
+                        return new Turn(messages, t.Turn);
+                    case Disconnected d:
+                        if (d.CloseStatus == (WebSocketCloseStatus)1012) Restarts++;
+                        Report($"socket closed ({d.CloseStatus?.ToString() ?? "lost"}); reconnecting");
+                        break;
+                    case ErrorReceived e:
+                        throw new InvalidDataException($"error frame {e.Error.Code}: {e.Error.Message}");
                 }
             }
         }
+
+        public ValueTask DisposeAsync() => _connection?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     private sealed record Turn(IReadOnlyList<MessageFrame> Messages, TurnCompletedFrame Completed);

@@ -53,6 +53,3 @@ public sealed class TranscriptClient(HttpClient http)
     }
 }
 
-public sealed record StoredEvent(
-    long Seq, string Kind, Guid? MessageId, string? Role, string? Content, string? ActionId, JsonElement? Metadata,
-    DateTimeOffset Timestamp, string? ExecutionStatus, JsonElement? Position, JsonElement? ChangedVariables, JsonElement? Error, JsonElement? Debug);

@@ -9,10 +9,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace HeartRule.Persistence.Api;
 
 /// <summary>
-/// /api/scripts: upload (new script or new version, validated by the engine, nothing stored on failure), list,
-/// read a version, list versions, validate without saving, publish, share, soft delete. Anyone signed in may read
-/// scripts; only authors and admins create them, and only a script's owners (its creator and the authors it is
-/// shared with) or an admin change it (docs/security.md).
+/// /api/scripts: upload (a new script must be valid; a new version is a draft, saved with whatever errors and warnings
+/// the engine finds), list, read a version, list versions, diff two versions, validate without saving, publish, roll
+/// back, share, soft delete. Anyone signed in may read scripts; only authors and admins create them, and only a
+/// script's owners (its creator and the authors it is shared with) or an admin change it (docs/security.md).
 /// </summary>
 public static class ScriptsEndpoints
 {
@@ -37,13 +37,13 @@ public static class ScriptsEndpoints
         scripts.MapPost("/", (HttpContext http, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct) =>
                 UploadAsync(http, null, upload, validator, store, ct))
             .WithSummary("Upload a script: creates it, or adds a version when its id exists")
-            .WithDescription("Authors and admins only; a version of an existing script only by its owners or an admin. The id is the YAML's session_id (session script) or topic_id (technique). A new version is a draft until published. On any validation error nothing is stored and the problem lists every error.")
+            .WithDescription("Authors and admins only; a version of an existing script only by its owners or an admin. The id is the YAML's session_id (session script) or topic_id (technique), so the script must be valid: on any validation error nothing is stored and the problem lists every error (to keep a draft with errors, save it with POST /api/scripts/{id}/versions). A new version is a draft until published; the answer lists its warnings.")
             .Produces<ScriptUploaded>(StatusCodes.Status201Created).ProducesProblems(400, 403);
 
         scripts.MapPost("/validate", (HttpContext http, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct) =>
                 ValidateAsync(http, upload, validator, store, ct))
             .WithSummary("Validate a script without storing it")
-            .WithDescription("Answers exactly as an upload would (the same problem on failure), but stores nothing. Findings are worded in the language Accept-Language asks for (en, zh-CN); their paths, lines and columns are the same in every language.")
+            .WithDescription("Answers as POST /api/scripts would (the same problem on failure), but stores nothing. Findings are worded in the language Accept-Language asks for (en, zh-CN); their paths, lines and columns are the same in every language.")
             .Produces<ScriptValidated>().ProducesProblems(400);
 
         scripts.MapGet("/{id}", (HttpContext http, string id, int? version, ScriptStore store, CancellationToken ct) =>
@@ -63,8 +63,8 @@ public static class ScriptsEndpoints
 
         scripts.MapPost("/{id}/versions", (HttpContext http, string id, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct) =>
                 UploadAsync(http, id, upload, validator, store, ct))
-            .WithSummary("Add a version to an existing script")
-            .WithDescription("Owners and admins only. The YAML's id must be the script's id. The version is a draft until published.")
+            .WithSummary("Save a draft: a new version of an existing script")
+            .WithDescription("Owners and admins only. The draft is saved with what validation finds in it, errors included (the answer lists them, in the Accept-Language's language): a draft with errors cannot be published or started; one with warnings is published only with acceptWarnings=true. Refused (nothing stored) when the YAML names another script's id or is of the other kind. The version is a draft until published.")
             .Produces<ScriptUploaded>(StatusCodes.Status201Created).ProducesProblems(400, 403, 404);
 
         scripts.MapDelete("/{id}", async (HttpContext http, string id, ScriptStore store, CancellationToken ct) =>
@@ -73,11 +73,23 @@ public static class ScriptsEndpoints
             .WithDescription("Owners and admins only. It disappears from the API and new sessions cannot start on it; sessions already running on one of its versions go on. Uploading the same id again brings it back with the next version number.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblems(403, 404);
 
-        scripts.MapPost("/{id}/versions/{version:int}/publish", async (HttpContext http, string id, int version, ScriptStore store, CancellationToken ct) =>
-                Changed(http, id, await store.PublishAsync(id, version, http.Caller(), ct), version))
-            .WithSummary("Publish a version: clients may start sessions on it")
-            .WithDescription("Owners and admins only. New sessions that name no version run the latest published one; a version that is not published can be started only by the script's owners and admins (to try it). Publishing twice changes nothing.")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblems(403, 404);
+        scripts.MapPost("/{id}/versions/{version:int}/publish", (HttpContext http, string id, int version, bool? acceptWarnings, ScriptValidator validator, ScriptStore store, CancellationToken ct) =>
+                PublishAsync(http, id, version, acceptWarnings ?? false, validator, store, ct))
+            .WithSummary("Publish a draft and make it the current version")
+            .WithDescription("Owners and admins only. The draft is validated again (the techniques it calls may have changed): with errors it is refused (409 SCRIPT_HAS_ERRORS, listing them); with warnings it is refused (409 SCRIPT_HAS_WARNINGS, listing them) unless acceptWarnings=true. Once published it is the current version: new sessions that name no version run it. A version that is not published can be started only by the script's owners and admins (to try it). Publishing a published version changes nothing; POST /api/scripts/{id}/rollback moves the current version.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(403, 404, 409);
+
+        scripts.MapPost("/{id}/rollback", (HttpContext http, string id, ScriptRollback rollback, ScriptStore store, CancellationToken ct) =>
+                RollbackAsync(http, id, rollback, store, ct))
+            .WithSummary("Make an earlier published version current again")
+            .WithDescription("Owners and admins only. New sessions that name no version start that version from now on; sessions already running keep theirs. Only a published version can be made current (naming a later one undoes a rollback); naming the current one changes nothing.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(400, 403, 404);
+
+        scripts.MapGet("/{id}/diff", (HttpContext http, string id, int? from, int? to, int? context, ScriptStore store, CancellationToken ct) =>
+                DiffAsync(http, id, from, to, context ?? ScriptDiff.DefaultContext, store, ct))
+            .WithSummary("The line diff between two versions of a script")
+            .WithDescription($"Hunks of kept, removed and added lines with their line numbers in each version, as a unified diff has them; context (0–{ScriptDiff.MaxContext}, default {ScriptDiff.DefaultContext}) kept lines around each change. Versions of up to {ScriptDiff.MaxLines} lines.")
+            .Produces<ScriptDiffView>().ProducesProblems(400, 404);
 
         scripts.MapGet("/{id}/shares", async (HttpContext http, string id, ScriptStore store, CancellationToken ct) =>
                 await store.GetOwnersAsync(id, ct) is { Deleted: false } owners
@@ -114,10 +126,12 @@ public static class ScriptsEndpoints
     private static async Task<IResult> GetVersionAsync(HttpContext http, string id, int? version, ScriptStore store, CancellationToken ct)
     {
         if (version is < 1) return ApiProblems.Invalid(http, "version", LocalText.Of("error.versionFromOne"), ApiProblems.IntegerFrom(1), version.ToString());
-        var record = await store.GetAsync(id, version, includeDeleted: false, ct);
-        if (record is null) return ApiProblems.ScriptNotFound(http, id, await store.IsLiveAsync(id, ct) ? version : null);
-        return Results.Ok(new ScriptVersionView(record.ScriptId, record.Kind, record.Name, record.Version, record.LatestVersion, record.Yaml,
-            record.Parsed is null ? null : JsonDocument.Parse(record.Parsed).RootElement.Clone(), record.Author, record.Notes, record.CreatedAt, record.Published));
+        var detail = await store.GetDetailAsync(id, version, ct);
+        if (detail is null) return ApiProblems.ScriptNotFound(http, id, await store.IsLiveAsync(id, ct) ? version : null);
+        var findings = ScriptFindings.FromJson(detail.Findings, detail.ErrorCount, detail.WarningCount)?.In(http.Locale());
+        return Results.Ok(new ScriptVersionView(detail.ScriptId, detail.Kind, detail.Name, detail.Version, detail.LatestVersion, detail.Yaml,
+            detail.Parsed is null ? null : JsonDocument.Parse(detail.Parsed).RootElement.Clone(), detail.Author, detail.Notes, detail.CreatedAt,
+            detail.Published, detail.Current, findings?.Errors ?? [], findings?.Warnings));
     }
 
     private static async Task<IResult> UploadAsync(
@@ -127,22 +141,90 @@ public static class ScriptsEndpoints
         if (!ScriptPermissions.MayCreate(caller))
             return Problems.Result(http, ErrorCodes.Forbidden, LocalText.Of("error.uploadRoles"), scriptId: expectedId);
         if (CheckUpload(http, upload) is { } invalid) return invalid;
-        if (expectedId is not null && !await store.IsLiveAsync(expectedId, ct)) return ApiProblems.ScriptNotFound(http, expectedId);
+        var existing = expectedId is null ? null : await store.GetOwnersAsync(expectedId, ct);
+        if (expectedId is not null && existing is not { Deleted: false }) return ApiProblems.ScriptNotFound(http, expectedId);
 
-        var loaded = await validator.ValidateAsync(upload.Yaml!, http.Locale(), ct);
-        if (Failure(http, loaded) is { } failure) return failure;
-        var script = loaded.Script!;
-        if (expectedId is not null && script.Id != expectedId)
-            return ApiProblems.Invalid(http, "yaml", LocalText.Of("error.otherScriptId", ("script", script.Id), ("expected", expectedId)),
-                LocalText.Of("error.expected.scriptId", ("expected", expectedId)), script.Id);
+        var yaml = upload.Yaml!;
+        var (loaded, findings) = await validator.CheckAsync(yaml, http.Locale(), ct);
+        // A new script takes its id and kind from a valid script; a draft of an existing one is saved with its errors.
+        if (existing is null && Failure(http, loaded) is { } failure) return failure;
+        var parsed = YamlJson.ToJson(yaml);
+        var header = loaded.Script is { } script ? new ScriptHeader(KindName(script.Kind), script.Id) : ScriptHeader.Read(parsed);
+        var id = expectedId ?? header.Id!;
+        if (header.Id is { } named && named != id)
+            return ApiProblems.Invalid(http, "yaml", LocalText.Of("error.otherScriptId", ("script", named), ("expected", id)),
+                LocalText.Of("error.expected.scriptId", ("expected", id)), named);
 
-        var kind = KindName(script.Kind);
-        var stored = await store.AddVersionAsync(script.Id, kind, script.Name, upload.Yaml!, YamlJson.ToJson(upload.Yaml!), caller, upload.Notes, ct);
-        if (stored.Outcome == AddVersionOutcome.KindMismatch) return KindMismatch(http, script.Id, kind, stored.StoredKind);
-        if (stored.Outcome == AddVersionOutcome.Forbidden) return ApiProblems.ScriptForbidden(http, script.Id, NotAnOwner(script.Id));
+        var kind = header.Kind ?? existing!.Kind;
+        var stored = await store.AddVersionAsync(id, kind, loaded.Script?.Name, yaml, parsed, findings, caller, upload.Notes, ct);
+        if (stored.Outcome == AddVersionOutcome.KindMismatch) return KindMismatch(http, id, kind, stored.StoredKind);
+        if (stored.Outcome == AddVersionOutcome.Forbidden) return ApiProblems.ScriptForbidden(http, id, NotAnOwner(id));
 
-        return Results.Created($"/api/scripts/{Uri.EscapeDataString(script.Id)}/versions/{stored.Version}",
-            new ScriptUploaded(script.Id, kind, script.Name, stored.Version, stored.Created, Issues(loaded.Warnings)));
+        var words = findings.In(http.Locale());
+        return Results.Created($"/api/scripts/{Uri.EscapeDataString(id)}/versions/{stored.Version}",
+            new ScriptUploaded(id, kind, loaded.Script?.Name, stored.Version, stored.Created, words.Errors, words.Warnings));
+    }
+
+    private static async Task<IResult> PublishAsync(
+        HttpContext http, string id, int version, bool acceptWarnings, ScriptValidator validator, ScriptStore store, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        // Validating is the costly part: only for someone who may publish, and only for a draft. The store checks
+        // both again under the script's lock.
+        if (await store.GetOwnersAsync(id, ct) is not { Deleted: false } owners) return ApiProblems.ScriptNotFound(http, id);
+        if (!ScriptPermissions.MayManage(caller, owners)) return ApiProblems.ScriptForbidden(http, id, NotAnOwner(id));
+        if (await store.GetAsync(id, version, includeDeleted: false, ct) is not { } record) return ApiProblems.ScriptNotFound(http, id, version);
+        if (record.Published) return Results.NoContent();
+
+        var (_, findings) = await validator.CheckAsync(record.Yaml, http.Locale(), ct);
+        var outcome = await store.PublishAsync(id, version, findings, acceptWarnings, caller, ct);
+        var words = findings.In(http.Locale());
+        return outcome switch
+        {
+            ScriptChangeOutcome.HasErrors => Problems.Result(http, ErrorCodes.ScriptHasErrors,
+                LocalText.Of("error.versionHasErrors", ("script", id), ("version", version), ("count", findings.ErrorCount)),
+                scriptId: id, errors: words.Errors, warnings: words.Warnings),
+            ScriptChangeOutcome.HasWarnings => Problems.Result(http, ErrorCodes.ScriptHasWarnings,
+                LocalText.Of("error.versionHasWarnings", ("script", id), ("version", version), ("count", findings.WarningCount)),
+                scriptId: id, warnings: words.Warnings),
+            _ => Changed(http, id, outcome, version),
+        };
+    }
+
+    private static async Task<IResult> RollbackAsync(HttpContext http, string id, ScriptRollback rollback, ScriptStore store, CancellationToken ct)
+    {
+        if (rollback.Version is not { } version || version < 1)
+            return ApiProblems.Invalid(http, "version", LocalText.Of("error.versionRequired"), ApiProblems.IntegerFrom(1), rollback.Version?.ToString());
+        var outcome = await store.RollbackAsync(id, version, http.Caller(), ct);
+        if (outcome != ScriptChangeOutcome.NotPublished) return Changed(http, id, outcome, version);
+        var published = (await store.ListVersionsAsync(id, ct) ?? []).Where(v => v.Published).Select(v => v.Version).Order();
+        return ApiProblems.Invalid(http, "version", LocalText.Of("error.rollbackToDraft", ("script", id), ("version", version)),
+            LocalText.Of("error.expected.publishedVersion", ("versions", string.Join(", ", published))), version.ToString());
+    }
+
+    private static async Task<IResult> DiffAsync(HttpContext http, string id, int? from, int? to, int context, ScriptStore store, CancellationToken ct)
+    {
+        foreach (var (field, value) in new[] { ("from", from), ("to", to) })
+        {
+            if (value is not >= 1)
+                return ApiProblems.Invalid(http, field, LocalText.Of("error.diffVersion", ("field", field)), ApiProblems.IntegerFrom(1), value?.ToString());
+        }
+        if (context is < 0 or > ScriptDiff.MaxContext)
+            return ApiProblems.Invalid(http, "context", LocalText.Of("error.fieldRange", ("field", "context"), ("min", 0), ("max", ScriptDiff.MaxContext)),
+                ApiProblems.IntegerRange(0, ScriptDiff.MaxContext), context.ToString());
+
+        var texts = new List<string>(2);
+        foreach (var (field, version) in new[] { ("from", from!.Value), ("to", to!.Value) })
+        {
+            var record = await store.GetAsync(id, version, includeDeleted: false, ct);
+            if (record is null) return ApiProblems.ScriptNotFound(http, id, await store.IsLiveAsync(id, ct) ? version : null);
+            var lines = ScriptDiff.LineCount(record.Yaml);
+            if (lines > ScriptDiff.MaxLines)
+                return ApiProblems.Invalid(http, field, LocalText.Of("error.diffTooLong", ("version", version), ("lines", lines), ("max", ScriptDiff.MaxLines)),
+                    LocalText.Of("error.expected.diffLines", ("max", ScriptDiff.MaxLines)), version.ToString());
+            texts.Add(record.Yaml);
+        }
+        return Results.Ok(ScriptDiff.Compare(id, from.Value, texts[0], to.Value, texts[1], context));
     }
 
     private static async Task<IResult> ValidateAsync(HttpContext http, ScriptUpload upload, ScriptValidator validator, ScriptStore store, CancellationToken ct)
@@ -155,7 +237,7 @@ public static class ScriptsEndpoints
         // A deleted script still holds its id and kind: an upload would bring it back.
         var existing = await store.GetAsync(script.Id, null, includeDeleted: true, ct);
         if (existing is not null && existing.Kind != kind) return KindMismatch(http, script.Id, kind, existing.Kind);
-        return Results.Ok(new ScriptValidated(true, script.Id, kind, script.Name, existing is { Deleted: false }, Issues(loaded.Warnings)));
+        return Results.Ok(new ScriptValidated(true, script.Id, kind, script.Name, existing is { Deleted: false }, ScriptFindings.Issues(loaded.Warnings)));
     }
 
     private static IResult? CheckUpload(HttpContext http, ScriptUpload upload)
@@ -179,7 +261,7 @@ public static class ScriptsEndpoints
         var message = parse
             ? LocalText.Of("error.yamlUnparsable", ("detail", loaded.Errors.First(e => e.Kind == IssueKinds.Syntax).Message))
             : LocalText.Of("error.scriptInvalid", ("count", loaded.Errors.Count));
-        return Problems.Result(http, code, message, errors: Issues(loaded.Errors), warnings: Issues(loaded.Warnings));
+        return Problems.Result(http, code, message, errors: ScriptFindings.Issues(loaded.Errors), warnings: ScriptFindings.Issues(loaded.Warnings));
     }
 
     private static IResult KindMismatch(HttpContext http, string id, string kind, string? storedKind)
@@ -193,7 +275,4 @@ public static class ScriptsEndpoints
     }
 
     private static string KindName(ScriptKind kind) => kind == ScriptKind.Technique ? "technique" : "session";
-
-    private static IReadOnlyList<ProblemIssue> Issues(IEnumerable<ScriptIssue> issues) =>
-        issues.Select(i => new ProblemIssue(i.Path, i.Line, i.Column, i.Kind, i.Message, i.Expected, i.Actual, i.Suggestion)).ToList();
 }

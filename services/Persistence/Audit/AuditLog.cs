@@ -28,11 +28,13 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         public const string ScriptCreate = "script.create";
         public const string ScriptVersion = "script.version";
         public const string ScriptPublish = "script.publish";
+        public const string ScriptRollback = "script.rollback";
         public const string ScriptShare = "script.share";
         public const string ScriptUnshare = "script.unshare";
         public const string ScriptDelete = "script.delete";
         public const string SessionDelete = "session.delete";
         public const string SessionObserve = "session.observe";
+        public const string SessionReview = "session.review";
         public const string SessionErase = "session.erase";
         public const string UserErase = "user.erase";
         public const string AuditRead = "audit.read";

@@ -1,4 +1,5 @@
 using HeartRule.Engine;
+using HeartRule.Localization;
 
 namespace HeartRule.Persistence.Scripts;
 
@@ -13,7 +14,7 @@ public sealed class SampleScriptSeeder(ScriptStore store, ILogger<SampleScriptSe
         var skills = new SampleSkills();
         foreach (var (resource, yaml) in LoadSamples())
         {
-            var result = ScriptLoader.Load(yaml, skills);
+            var (result, findings) = ScriptFindings.Check(locale => ScriptLoader.Load(yaml, skills, locale), Catalogue.DefaultLocale);
             if (result.Script is { Kind: ScriptKind.Technique } technique) skills.Add(technique);
             if (result.Script is null || result.Errors.Count > 0)
             {
@@ -24,7 +25,7 @@ public sealed class SampleScriptSeeder(ScriptStore store, ILogger<SampleScriptSe
             }
             if (await store.ExistsAsync(result.Script.Id, ct)) continue;
             var kind = result.Script.Kind == ScriptKind.Technique ? "technique" : "session";
-            await store.AddVersionAsync(result.Script.Id, kind, result.Script.Name, yaml, YamlJson.ToJson(yaml), caller: null, "sample loaded at first start", ct);
+            await store.AddVersionAsync(result.Script.Id, kind, result.Script.Name, yaml, YamlJson.ToJson(yaml), findings, caller: null, "sample loaded at first start", ct);
             logger.LogInformation("Loaded sample script {ScriptId}", result.Script.Id);
         }
     }

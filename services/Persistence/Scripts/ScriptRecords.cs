@@ -3,7 +3,7 @@ using HeartRule.Infrastructure;
 namespace HeartRule.Persistence.Scripts;
 
 /// <summary>One script in the list (the Gateway's chat page reads <c>id</c>, <c>name</c> and <c>latestVersion</c>).</summary>
-/// <param name="PublishedVersion">The version new client sessions run (the latest published one); null for a script with drafts only.</param>
+/// <param name="PublishedVersion">The current version: what a session that names no version runs (publishing sets it, a rollback moves it back); null for a script with drafts only.</param>
 /// <param name="OwnerId">The author who created it; null for the samples (admins manage those).</param>
 public sealed record ScriptSummary(string Id, string Kind, string? Name, int LatestVersion, int? PublishedVersion, string? OwnerId, DateTime CreatedAt, DateTime UpdatedAt);
 
@@ -16,11 +16,30 @@ public sealed record ScriptVersionRecord(
     string? Author, string? Notes, DateTime CreatedAt, bool Deleted, bool Published);
 
 /// <summary>A version in a script's history, without its text.</summary>
-public sealed record ScriptVersionSummary(int Version, string? Author, string? Notes, DateTime CreatedAt, bool Published);
+/// <param name="Current">The version a session that names no version starts.</param>
+/// <param name="ErrorCount">Errors validation found: a version with errors is a draft that can be neither published nor started.</param>
+/// <param name="WarningCount">Warnings validation found; null for a version stored before warnings were kept.</param>
+public sealed record ScriptVersionSummary(int Version, string? Author, string? Notes, DateTime CreatedAt, bool Published, bool Current, int ErrorCount, int? WarningCount);
+
+/// <summary>A stored version with what validation found in it, as the API shows it.</summary>
+public sealed record ScriptVersionDetail(
+    string ScriptId, string Kind, string? Name, int Version, int LatestVersion, string Yaml, string? Parsed,
+    string? Author, string? Notes, DateTime CreatedAt, bool Published, bool Current, int ErrorCount, int? WarningCount, string? Findings);
 
 public enum AddVersionOutcome { Stored, KindMismatch, Forbidden }
 
-public enum ScriptChangeOutcome { Done, NotFound, Forbidden }
+public enum ScriptChangeOutcome
+{
+    Done,
+    NotFound,
+    Forbidden,
+    /// <summary>Publishing refused: the version has errors.</summary>
+    HasErrors,
+    /// <summary>Publishing refused: the version has warnings nobody accepted.</summary>
+    HasWarnings,
+    /// <summary>A rollback to a version that was never published.</summary>
+    NotPublished,
+}
 
 /// <summary>Who may change a script: its creator (null for the samples) and the authors it is shared with.</summary>
 public sealed record ScriptOwners(string ScriptId, string Kind, string? OwnerId, IReadOnlyList<string> SharedWith, bool Deleted);

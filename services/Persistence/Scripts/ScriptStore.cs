@@ -18,7 +18,7 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ScriptSummary>(new CommandDefinition("""
             SELECT id AS Id, kind AS Kind, name AS Name, latest_version AS LatestVersion,
-                (SELECT max(v.version) FROM script_versions v WHERE v.script_id = s.id AND v.published_at IS NOT NULL) AS PublishedVersion,
+                current_version AS PublishedVersion,
                 owner_id AS OwnerId, created_at AS CreatedAt, updated_at AS UpdatedAt
             FROM scripts s WHERE deleted_at IS NULL AND (@kind::text IS NULL OR kind = @kind) ORDER BY id
             """, new { kind }, cancellationToken: ct));
@@ -39,26 +39,44 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
             """, new { id, version, includeDeleted }, cancellationToken: ct));
     }
 
+    /// <summary>A version of a live script (the latest when <paramref name="version"/> is null) with what validation found in it.</summary>
+    public async Task<ScriptVersionDetail?> GetDetailAsync(string id, int? version, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ScriptVersionDetail>(new CommandDefinition("""
+            SELECT v.script_id AS ScriptId, s.kind AS Kind, s.name AS Name, v.version AS Version, s.latest_version AS LatestVersion,
+                v.yaml AS Yaml, v.parsed::text AS Parsed, v.author AS Author, v.notes AS Notes, v.created_at AS CreatedAt,
+                v.published_at IS NOT NULL AS Published, COALESCE(v.version = s.current_version, false) AS Current,
+                v.error_count AS ErrorCount, v.warning_count AS WarningCount, v.findings::text AS Findings
+            FROM script_versions v JOIN scripts s ON s.id = v.script_id
+            WHERE s.id = @id AND s.deleted_at IS NULL AND v.version = COALESCE(@version, s.latest_version)
+            """, new { id, version }, cancellationToken: ct));
+    }
+
     /// <summary>The versions of a live script, newest first; null when there is no such script.</summary>
     public async Task<IReadOnlyList<ScriptVersionSummary>?> ListVersionsAsync(string id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         if (!await LiveAsync(connection, id, ct)) return null;
         var rows = await connection.QueryAsync<ScriptVersionSummary>(new CommandDefinition("""
-            SELECT version AS Version, author AS Author, notes AS Notes, created_at AS CreatedAt, published_at IS NOT NULL AS Published
-            FROM script_versions WHERE script_id = @id ORDER BY version DESC
+            SELECT v.version AS Version, v.author AS Author, v.notes AS Notes, v.created_at AS CreatedAt, v.published_at IS NOT NULL AS Published,
+                COALESCE(v.version = s.current_version, false) AS Current, v.error_count AS ErrorCount, v.warning_count AS WarningCount
+            FROM script_versions v JOIN scripts s ON s.id = v.script_id WHERE v.script_id = @id ORDER BY v.version DESC
             """, new { id }, cancellationToken: ct));
         return rows.AsList();
     }
 
-    /// <summary>Technique scripts at their latest versions: the skills that use_skill may call.</summary>
+    /// <summary>
+    /// Technique scripts at their latest versions without errors: the skills that use_skill may call (a draft with
+    /// errors would not load).
+    /// </summary>
     public async Task<IReadOnlyList<ScriptVersionRecord>> GetLatestTechniquesAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ScriptVersionRecord>(new CommandDefinition($"""
-            SELECT {VersionColumns}
-            FROM script_versions v JOIN scripts s ON s.id = v.script_id AND v.version = s.latest_version
-            WHERE s.kind = 'technique' AND s.deleted_at IS NULL ORDER BY s.id
+            SELECT DISTINCT ON (s.id) {VersionColumns}
+            FROM script_versions v JOIN scripts s ON s.id = v.script_id
+            WHERE s.kind = 'technique' AND s.deleted_at IS NULL AND v.error_count = 0 ORDER BY s.id, v.version DESC
             """, cancellationToken: ct));
         return rows.AsList();
     }
@@ -68,10 +86,11 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
     /// back with the next number; a script keeps its kind, since sessions and use_skill references rely on it. An
     /// existing script takes a version only from its owners or an admin (checked under the row's lock, so a script
     /// created at the same moment by someone else is not silently extended). A null caller is the service itself
-    /// (the sample seeder): no owner, and the version is published at once.
+    /// (the sample seeder): no owner, and the version is published at once and made current. A draft with errors is
+    /// stored with them (<paramref name="findings"/>); its <paramref name="name"/> is null then, and the script keeps its name.
     /// </summary>
     public async Task<AddVersionResult> AddVersionAsync(
-        string id, string kind, string? name, string yaml, string? parsedJson, Caller? caller, string? notes, CancellationToken ct)
+        string id, string kind, string? name, string yaml, string? parsedJson, ScriptFindings findings, Caller? caller, string? notes, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -87,13 +106,20 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
             if (caller is not null && !ScriptPermissions.MayManage(caller, owners)) return new AddVersionResult(AddVersionOutcome.Forbidden, 0, false, owners.Kind);
         }
         var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
-            UPDATE scripts SET latest_version = latest_version + 1, name = @name, updated_at = now(), deleted_at = NULL
+            UPDATE scripts SET latest_version = latest_version + 1, name = COALESCE(@name, name), updated_at = now(), deleted_at = NULL
             WHERE id = @id RETURNING latest_version
             """, new { id, name }, tx, cancellationToken: ct));
+        var publish = caller is null;
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO script_versions (script_id, version, yaml, parsed, author, notes, published_at, published_by)
-            VALUES (@id, @version, @yaml, @parsed::jsonb, @author, @notes, CASE WHEN @publish THEN now() END, CASE WHEN @publish THEN 'heartrule' END)
-            """, new { id, version, yaml, parsed = parsedJson, author = caller?.UserId ?? "heartrule", notes, publish = caller is null }, tx, cancellationToken: ct));
+            INSERT INTO script_versions (script_id, version, yaml, parsed, author, notes, published_at, published_by, error_count, warning_count, findings)
+            VALUES (@id, @version, @yaml, @parsed::jsonb, @author, @notes, CASE WHEN @publish THEN now() END, CASE WHEN @publish THEN 'heartrule' END,
+                    @errors, @warnings, @findings::jsonb)
+            """, new
+        {
+            id, version, yaml, parsed = parsedJson, author = caller?.UserId ?? "heartrule", notes, publish,
+            errors = findings.ErrorCount, warnings = findings.WarningCount, findings = findings.ToJson(),
+        }, tx, cancellationToken: ct));
+        if (publish) await MakeCurrentAsync(connection, tx, id, version, ct);
         if (caller is not null)
         {
             await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, created ? AuditLog.Actions.ScriptCreate : AuditLog.Actions.ScriptVersion,
@@ -110,27 +136,82 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
         return await ReadOwnersAsync(connection, null, id, forUpdate: false, ct);
     }
 
-    /// <summary>Publishes a version of a live script: clients may start sessions on it from now on.</summary>
-    public async Task<ScriptChangeOutcome> PublishAsync(string id, int version, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// Publishes a draft of a live script and makes it current: sessions that name no version start it from now on.
+    /// <paramref name="findings"/> are what validation finds in it now (the techniques it calls may have changed since
+    /// it was saved); they are stored with the version, and a version with errors, or with warnings not accepted, is
+    /// refused. Publishing a published version changes nothing (a rollback moves the current version).
+    /// </summary>
+    public async Task<ScriptChangeOutcome> PublishAsync(string id, int version, ScriptFindings findings, bool acceptWarnings, Caller caller, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await LockOwnersAsync(connection, tx, id, ct) is not { Deleted: false } owners) return ScriptChangeOutcome.NotFound;
-        if (!ScriptPermissions.MayManage(caller, owners)) return ScriptChangeOutcome.Forbidden;
-        var published = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE script_versions SET published_at = now(), published_by = @by
-            WHERE script_id = @id AND version = @version AND published_at IS NULL
-            """, new { id, version, by = caller.UserId }, tx, cancellationToken: ct));
-        if (published == 0)
+        var (refusal, published) = await LockVersionAsync(connection, tx, id, version, caller, ct);
+        if (refusal is { } refused) return refused;
+        if (published) return ScriptChangeOutcome.Done;
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE script_versions SET error_count = @errors, warning_count = @warnings, findings = @findings::jsonb
+            WHERE script_id = @id AND version = @version
+            """, new { id, version, errors = findings.ErrorCount, warnings = findings.WarningCount, findings = findings.ToJson() }, tx, cancellationToken: ct));
+        var outcome = findings.ErrorCount > 0 ? ScriptChangeOutcome.HasErrors
+            : findings.WarningCount > 0 && !acceptWarnings ? ScriptChangeOutcome.HasWarnings
+            : ScriptChangeOutcome.Done;
+        if (outcome == ScriptChangeOutcome.Done)
         {
-            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT EXISTS (SELECT 1 FROM script_versions WHERE script_id = @id AND version = @version)", new { id, version }, tx, cancellationToken: ct));
-            return exists ? ScriptChangeOutcome.Done : ScriptChangeOutcome.NotFound;
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE script_versions SET published_at = now(), published_by = @by WHERE script_id = @id AND version = @version",
+                new { id, version, by = caller.UserId }, tx, cancellationToken: ct));
+            var previous = await MakeCurrentAsync(connection, tx, id, version, ct);
+            await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, AuditLog.Actions.ScriptPublish, "script", id,
+                new { version, previous, acceptedWarnings = findings.WarningCount }), ct);
         }
-        await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, AuditLog.Actions.ScriptPublish, "script", id, new { version }), ct);
+        // A refusal keeps the findings it was refused for: the version's view shows them.
+        await tx.CommitAsync(ct);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Makes a published version of a live script current again (usually an earlier one, after a bad publish; naming
+    /// a later one undoes a rollback). Sessions already running keep their version; new ones start this one.
+    /// </summary>
+    public async Task<ScriptChangeOutcome> RollbackAsync(string id, int version, Caller caller, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var (refusal, published) = await LockVersionAsync(connection, tx, id, version, caller, ct);
+        if (refusal is { } refused) return refused;
+        if (!published) return ScriptChangeOutcome.NotPublished;
+        var previous = await MakeCurrentAsync(connection, tx, id, version, ct);
+        if (previous != version)
+        {
+            await AuditLog.AppendAsync(connection, tx, new AuditEntry(caller, AuditLog.Actions.ScriptRollback, "script", id, new { version, previous }), ct);
+        }
         await tx.CommitAsync(ct);
         return ScriptChangeOutcome.Done;
     }
+
+    /// <summary>
+    /// Locks a live script for a change to one of its versions: why <paramref name="caller"/> may not (no such script
+    /// or version, not an owner), or else whether the version is published.
+    /// </summary>
+    private static async Task<(ScriptChangeOutcome? Refusal, bool Published)> LockVersionAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string id, int version, Caller caller, CancellationToken ct)
+    {
+        if (await LockOwnersAsync(connection, tx, id, ct) is not { Deleted: false } owners) return (ScriptChangeOutcome.NotFound, false);
+        if (!ScriptPermissions.MayManage(caller, owners)) return (ScriptChangeOutcome.Forbidden, false);
+        var published = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
+            "SELECT published_at IS NOT NULL FROM script_versions WHERE script_id = @id AND version = @version",
+            new { id, version }, tx, cancellationToken: ct));
+        return published is { } isPublished ? (null, isPublished) : (ScriptChangeOutcome.NotFound, false);
+    }
+
+    /// <summary>Points the script at <paramref name="version"/>; answers the version that was current before.</summary>
+    private static Task<int?> MakeCurrentAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string id, int version, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<int?>(new CommandDefinition("""
+            UPDATE scripts s SET current_version = @version, updated_at = now()
+            FROM (SELECT current_version FROM scripts WHERE id = @id) prior
+            WHERE s.id = @id RETURNING prior.current_version
+            """, new { id, version }, tx, cancellationToken: ct));
 
     /// <summary>Shares (or with <paramref name="share"/> false, unshares) a live script with another author.</summary>
     public async Task<ScriptChangeOutcome> ShareAsync(string id, string userId, bool share, Caller caller, CancellationToken ct)
@@ -167,21 +248,21 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The version a new session of <paramref name="caller"/> may run: with no version named, the latest published
-    /// one; a named one if it is published, or if the caller owns the script or is an admin (trying a draft). Deleted
-    /// scripts start nothing.
+    /// The version a new session of <paramref name="caller"/> may run: with no version named, the current one; a named
+    /// one if it is published, or if the caller owns the script or is an admin (trying a draft, in a debug session) and
+    /// it has no errors. Deleted scripts start nothing.
     /// </summary>
     public async Task<ScriptVersionRecord?> GetStartableAsync(string id, int? version, Caller caller, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var owners = await ReadOwnersAsync(connection, null, id, forUpdate: false, ct);
         if (owners is not { Deleted: false }) return null;
-        var drafts = version is not null && ScriptPermissions.MayManage(caller, owners);
+        var drafts = ScriptPermissions.MayManage(caller, owners);
         return await connection.QuerySingleOrDefaultAsync<ScriptVersionRecord>(new CommandDefinition($"""
             SELECT {VersionColumns}
             FROM script_versions v JOIN scripts s ON s.id = v.script_id
-            WHERE s.id = @id AND (@drafts OR v.published_at IS NOT NULL) AND (@version::int IS NULL OR v.version = @version)
-            ORDER BY v.version DESC LIMIT 1
+            WHERE s.id = @id AND CASE WHEN @version::int IS NULL THEN v.version = s.current_version
+                ELSE v.version = @version AND (v.published_at IS NOT NULL OR (@drafts AND v.error_count = 0)) END
             """, new { id, version, drafts }, cancellationToken: ct));
     }
 

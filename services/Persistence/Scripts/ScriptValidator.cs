@@ -13,7 +13,19 @@ public sealed class ScriptValidator(ScriptStore store, ILogger<ScriptValidator> 
     private readonly ConcurrentDictionary<(string Id, int Version), Script?> _techniques = new();
 
     /// <param name="locale">The language the findings are worded in.</param>
-    public async Task<ScriptLoadResult> ValidateAsync(string yaml, string locale, CancellationToken ct)
+    public async Task<ScriptLoadResult> ValidateAsync(string yaml, string locale, CancellationToken ct) =>
+        ScriptLoader.Load(yaml, await SkillsAsync(ct), locale);
+
+    /// <summary>
+    /// Validates for storing: the result in <paramref name="locale"/>, and the findings in every language (<see cref="ScriptFindings"/>).
+    /// </summary>
+    public async Task<(ScriptLoadResult Result, ScriptFindings Findings)> CheckAsync(string yaml, string locale, CancellationToken ct)
+    {
+        var skills = await SkillsAsync(ct);
+        return ScriptFindings.Check(language => ScriptLoader.Load(yaml, skills, language), locale);
+    }
+
+    private async Task<Skills> SkillsAsync(CancellationToken ct)
     {
         var skills = new Dictionary<string, Script>(StringComparer.Ordinal);
         foreach (var record in await store.GetLatestTechniquesAsync(ct))
@@ -26,7 +38,7 @@ public sealed class ScriptValidator(ScriptStore store, ILogger<ScriptValidator> 
             });
             if (technique is { Kind: ScriptKind.Technique }) skills[technique.Id] = technique;
         }
-        return ScriptLoader.Load(yaml, new Skills(skills), locale);
+        return new Skills(skills);
     }
 
     private sealed class Skills(Dictionary<string, Script> skills) : ISkillResolver

@@ -12,6 +12,23 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // The reads of a session's record, shared by the paged routes and the export.
+    internal const string MessageSelect = """
+        SELECT id AS Id, seq AS Seq, role AS Role, content AS Content, action_id AS ActionId, metadata::text AS Metadata, created_at AS Timestamp
+        FROM messages
+        """;
+    internal const string ChangeSelect = """
+        SELECT turn AS Turn, name AS Name, scope AS Scope, old_value::text AS OldValue, new_value::text AS NewValue,
+               source_action AS SourceActionId, changed_at AS ChangedAt
+        FROM variable_changes
+        """;
+    internal const string TurnSelect = """
+        SELECT turn AS Turn, seq AS Seq, client_message_id AS ClientMessageId, execution_status AS ExecutionStatus, position::text AS Position,
+               changed_variables::text AS ChangedVariables, error::text AS Error, completed_at AS CompletedAt,
+               CASE WHEN @includeDebug THEN debug::text END AS Debug
+        FROM turns
+        """;
+
     public async Task<SessionSnapshot?> GetSnapshotAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -52,7 +69,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
             ) e ORDER BY Seq LIMIT @limit
             """, new { id, afterSeq, limit }, cancellationToken: ct));
         return rows.Select(r => new StoredEvent(r.Seq, r.Kind, r.MessageId, r.Role, r.Content, r.ActionId, Parse(r.Metadata),
-            r.Timestamp, r.ExecutionStatus, Parse(r.Position), Parse(r.ChangedVariables), Parse(r.Error), Parse(r.Debug))).ToList();
+            new DateTimeOffset(r.Timestamp), r.ExecutionStatus, Parse(r.Position), Parse(r.ChangedVariables), Parse(r.Error), Parse(r.Debug))).ToList();
     }
 
     public async Task<SessionOwner?> GetOwnerAsync(Guid id, CancellationToken ct)
@@ -62,18 +79,25 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
             "SELECT user_id AS UserId, status AS Status, script_id AS ScriptId FROM sessions WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
-    /// <summary>A user's sessions, newest first; deleted ones are never listed.</summary>
-    public async Task<Paged<SessionSummary>> ListAsync(string userId, string? status, string? scriptId, int page, int pageSize, CancellationToken ct)
+    /// <summary>
+    /// A user's sessions, or with <paramref name="onTheirScripts"/> everyone's sessions on the scripts the user created
+    /// or was given, newest first; deleted ones are never listed.
+    /// </summary>
+    public async Task<Paged<SessionSummary>> ListAsync(
+        string userId, bool onTheirScripts, string? status, string? scriptId, int page, int pageSize, CancellationToken ct)
     {
         // Only the filters asked for go into the SQL, so each shape of the query gets the plan of its own index.
-        var where = new StringBuilder("s.user_id = @userId AND s.status <> 'deleted'");
+        var where = new StringBuilder(onTheirScripts
+            ? "s.script_id IN (SELECT id FROM scripts WHERE owner_id = @userId UNION SELECT script_id FROM script_shares WHERE user_id = @userId)"
+            : "s.user_id = @userId");
+        where.Append(" AND s.status <> 'deleted'");
         if (status is not null) where.Append(" AND s.status = @status");
         if (scriptId is not null) where.Append(" AND s.script_id = @scriptId");
         var args = new { userId, status, scriptId, limit = pageSize, offset = (long)(page - 1) * pageSize };
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
-            SELECT s.id AS Id, s.script_id AS ScriptId, s.script_version AS ScriptVersion, sc.name AS ScriptName, s.status AS Status,
+            SELECT s.id AS Id, s.user_id AS UserId, s.script_id AS ScriptId, s.script_version AS ScriptVersion, sc.name AS ScriptName, s.status AS Status,
                    s.execution_status AS ExecutionStatus, s.position::text AS Position, s.last_seq AS LastSeq,
                    s.created_at AS CreatedAt, s.updated_at AS UpdatedAt, s.completed_at AS CompletedAt, s.locale AS Locale
             FROM sessions s LEFT JOIN scripts sc ON sc.id = s.script_id
@@ -81,7 +105,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
             SELECT COUNT(*) FROM sessions s WHERE {where};
             """, args, cancellationToken: ct));
         var rows = (await results.ReadAsync<SummaryRow>()).Select(r => new SessionSummary(
-            r.Id, r.ScriptId, r.ScriptVersion, r.ScriptName, r.Status, r.ExecutionStatus, Parse(r.Position)!.Value, r.LastSeq,
+            r.Id, r.UserId, r.ScriptId, r.ScriptVersion, r.ScriptName, r.Status, r.ExecutionStatus, Parse(r.Position)!.Value, r.LastSeq,
             r.CreatedAt, r.UpdatedAt, r.CompletedAt, r.Locale)).ToList();
         var total = await results.ReadSingleAsync<long>();
         return new Paged<SessionSummary>(rows, page, pageSize, total);
@@ -91,6 +115,12 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     public async Task<SessionDetail?> GetDetailAsync(Guid id, bool includeEngineState, string locale, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await ReadDetailAsync(connection, null, id, includeEngineState, locale, ct);
+    }
+
+    internal static async Task<SessionDetail?> ReadDetailAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, bool includeEngineState, string locale, CancellationToken ct)
+    {
         var r = await connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition("""
             SELECT s.id AS Id, s.user_id AS UserId, s.script_id AS ScriptId, s.script_version AS ScriptVersion, sc.name AS ScriptName,
                    s.status AS Status, s.execution_status AS ExecutionStatus, s.position::text AS Position, s.variables::text AS Variables,
@@ -105,7 +135,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
             LEFT JOIN scripts sc ON sc.id = s.script_id
             LEFT JOIN LATERAL (SELECT turn, error, position, completed_at, safety FROM turns WHERE session_id = s.id ORDER BY turn DESC LIMIT 1) t ON true
             WHERE s.id = @id
-            """, new { id, includeEngineState }, cancellationToken: ct));
+            """, new { id, includeEngineState }, tx, cancellationToken: ct));
         if (r is null) return null;
         HeartRuleProblem? lastError = null;
         if (r.LastError is not null && JsonSerializer.Deserialize<ErrorInfo>(r.LastError, Json) is { } error)
@@ -121,12 +151,11 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     public async Task<MessagePage> GetMessagesAsync(Guid id, long afterSeq, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<MessageRow>(new CommandDefinition("""
-            SELECT id AS Id, seq AS Seq, role AS Role, content AS Content, action_id AS ActionId, metadata::text AS Metadata, created_at AS Timestamp
-            FROM messages WHERE session_id = @id AND seq > @afterSeq ORDER BY seq LIMIT @take
+        var rows = (await connection.QueryAsync<MessageRow>(new CommandDefinition($"""
+            {MessageSelect} WHERE session_id = @id AND seq > @afterSeq ORDER BY seq LIMIT @take
             """, new { id, afterSeq, take = limit + 1 }, cancellationToken: ct))).AsList();
         var hasMore = rows.Count > limit;
-        var items = rows.Take(limit).Select(m => new MessageView(m.Id, m.Seq, m.Role, m.Content, m.ActionId, Parse(m.Metadata), m.Timestamp)).ToList();
+        var items = rows.Take(limit).Select(ToView).ToList();
         return new MessagePage(items, items.Count > 0 ? items[^1].Seq : afterSeq, hasMore);
     }
 
@@ -138,14 +167,37 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         if (scope is not null) where.Append(" AND scope = @scope");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
-            SELECT turn AS Turn, name AS Name, scope AS Scope, old_value::text AS OldValue, new_value::text AS NewValue,
-                   source_action AS SourceActionId, changed_at AS ChangedAt
-            FROM variable_changes WHERE {where} ORDER BY turn, ordinal LIMIT @limit OFFSET @offset;
+            {ChangeSelect} WHERE {where} ORDER BY turn, ordinal LIMIT @limit OFFSET @offset;
             SELECT COUNT(*) FROM variable_changes WHERE {where};
             """, new { id, name, scope, limit = pageSize, offset = (long)(page - 1) * pageSize }, cancellationToken: ct));
-        var rows = (await results.ReadAsync<ChangeRow>()).Select(c =>
-            new VariableChangeView(c.Turn, c.Name, c.Scope, Parse(c.OldValue), Parse(c.NewValue), c.SourceActionId, c.ChangedAt)).ToList();
+        var rows = (await results.ReadAsync<ChangeRow>()).Select(ToView).ToList();
         return new Paged<VariableChangeView>(rows, page, pageSize, await results.ReadSingleAsync<long>());
+    }
+
+    /// <summary>The session's turns in order, with their debug records only when <paramref name="includeDebug"/>.</summary>
+    /// <param name="locale">The reader's language, for a failed turn's error title and suggestion (its message is the session's).</param>
+    public async Task<Paged<TurnView>> GetTurnsAsync(Guid id, string scriptId, bool includeDebug, string locale, int page, int pageSize, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
+            {TurnSelect} WHERE session_id = @id ORDER BY turn LIMIT @limit OFFSET @offset;
+            SELECT COUNT(*) FROM turns WHERE session_id = @id;
+            """, new { id, includeDebug, limit = pageSize, offset = (long)(page - 1) * pageSize }, cancellationToken: ct));
+        var rows = (await results.ReadAsync<TurnRow>()).Select(t => ToView(t, id, scriptId, locale)).ToList();
+        return new Paged<TurnView>(rows, page, pageSize, await results.ReadSingleAsync<long>());
+    }
+
+    internal static MessageView ToView(MessageRow m) => new(m.Id, m.Seq, m.Role, m.Content, m.ActionId, Parse(m.Metadata), m.Timestamp);
+
+    internal static VariableChangeView ToView(ChangeRow c) =>
+        new(c.Turn, c.Name, c.Scope, Parse(c.OldValue), Parse(c.NewValue), c.SourceActionId, c.ChangedAt);
+
+    internal static TurnView ToView(TurnRow t, Guid sessionId, string scriptId, string locale)
+    {
+        var position = Parse(t.Position)!.Value;
+        var error = t.Error is null ? null : JsonSerializer.Deserialize<ErrorInfo>(t.Error, Json);
+        return new TurnView(t.Turn, t.Seq, t.ClientMessageId, t.ExecutionStatus, position, Parse(t.ChangedVariables)!.Value,
+            error is null ? null : Problems.FromErrorInfo(error, scriptId, sessionId, position, t.CompletedAt, locale), t.CompletedAt, Parse(t.Debug));
     }
 
     /// <summary>
@@ -176,7 +228,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         DateTime Timestamp, string? ExecutionStatus, string? Position, string? ChangedVariables, string? Error, string? Debug);
 
     private sealed record SummaryRow(
-        Guid Id, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus, string Position,
+        Guid Id, string UserId, string ScriptId, int ScriptVersion, string? ScriptName, string Status, string ExecutionStatus, string Position,
         long LastSeq, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt, string? Locale);
 
     private sealed record DetailRow(
@@ -185,7 +237,11 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         string? EngineState, int? Turn, string? LastError, string? LastErrorPosition, DateTime? LastTurnAt, string? Locale,
         string? RiskLevel, bool Suspended);
 
-    private sealed record MessageRow(Guid Id, long Seq, string Role, string Content, string? ActionId, string? Metadata, DateTime Timestamp);
+    internal sealed record MessageRow(Guid Id, long Seq, string Role, string Content, string? ActionId, string? Metadata, DateTime Timestamp);
 
-    private sealed record ChangeRow(int Turn, string Name, string Scope, string? OldValue, string? NewValue, string? SourceActionId, DateTime ChangedAt);
+    internal sealed record ChangeRow(int Turn, string Name, string Scope, string? OldValue, string? NewValue, string? SourceActionId, DateTime ChangedAt);
+
+    internal sealed record TurnRow(
+        int Turn, long Seq, string? ClientMessageId, string ExecutionStatus, string Position, string ChangedVariables, string? Error,
+        DateTime CompletedAt, string? Debug);
 }

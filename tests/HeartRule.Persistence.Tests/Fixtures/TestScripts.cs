@@ -19,6 +19,16 @@ public static class TestScripts
                         require_acknowledgment: false
         """;
 
+    /// <summary>A valid session script with one warning: a root key the engine ignores.</summary>
+    public static string Warned(string id, string greeting = "Hello") => Session(id, greeting) + "\nnotes: kept for the authors\n";
+
+    /// <summary>A valid session script that calls the technique <paramref name="skill"/>.</summary>
+    public static string UsingSkill(string id, string skill) => $$"""
+        session:
+          session_id: {{id}}
+          phases: [ { phase_id: p1, topics: [ { topic_id: t1, actions: [ { action_type: use_skill, action_id: do_it, config: { skill: {{skill}} } } ] } ] } ]
+        """;
+
     public static string Technique(string id) => $"""
         topic:
           topic_id: {id}

@@ -1,11 +1,14 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using HeartRule.Protocol;
 
-namespace HeartRule.Protocol;
+namespace HeartRule.Client;
 
 /// <summary>
-/// A heartrule.v1 client over one WebSocket: send frames, read frames in arrival order. Shared by the tests,
-/// the load tool and (later) the studio's SDKs as the reference client.
+/// A heartrule.v1 client over one WebSocket: send frames, read frames in arrival order, nothing more (no
+/// reconnect, no resume). <see cref="HeartRuleConnection"/> is the session-level client built on it; the tests use
+/// this one directly to speak the protocol frame by frame.
 /// </summary>
 public sealed class HeartRuleClient : IAsyncDisposable
 {
@@ -37,12 +40,22 @@ public sealed class HeartRuleClient : IAsyncDisposable
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(ProtocolJson.SubProtocol);
+        // A refused handshake's status tells a token or request problem (do not retry) from a busy or stopping node (retry).
+        socket.Options.CollectHttpResponseDetails = true;
         if (accessToken is not null) socket.Options.SetRequestHeader("Authorization", $"Bearer {accessToken}");
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
         configure?.Invoke(socket.Options);
         try
         {
             await socket.ConnectAsync(uri, ct);
+        }
+        catch (WebSocketException ex) when (socket.HttpStatusCode is not 0 and not HttpStatusCode.SwitchingProtocols)
+        {
+            // The status rides inside, as an HTTP client reports one: the callers catching WebSocketException still do.
+            var status = socket.HttpStatusCode;
+            socket.Dispose();
+            var refused = $"The gateway refused the WebSocket handshake with HTTP {(int)status}.";
+            throw new WebSocketException(ex.WebSocketErrorCode, refused, new HttpRequestException(refused, ex, status));
         }
         catch
         {
@@ -112,6 +125,9 @@ public sealed class HeartRuleClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the connection at once, without a closing handshake: for a socket that has stopped answering.</summary>
+    public void Abort() => _socket.Abort();
+
     private async Task KeepAliveLoopAsync(TimeSpan interval)
     {
         using var timer = new PeriodicTimer(interval);
@@ -178,11 +194,11 @@ public sealed class HeartRuleClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync();
+        // The receive loop ends on the gateway's answering close frame: the closing handshake completes on both sides.
+        // A gateway that does not answer in time is cut off.
+        if (_receiveLoop is not null) await Task.WhenAny(_receiveLoop, Task.Delay(TimeSpan.FromSeconds(2)));
         _stop.Cancel();
-        if (_receiveLoop is not null)
-        {
-            await Task.WhenAny(_receiveLoop, Task.Delay(TimeSpan.FromSeconds(2)));
-        }
+        if (_receiveLoop is not null) await Task.WhenAny(_receiveLoop, Task.Delay(TimeSpan.FromSeconds(2)));
         _socket.Dispose();
         _stop.Dispose();
         _sendLock.Dispose();
