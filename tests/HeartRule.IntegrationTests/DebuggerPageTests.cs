@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using HeartRule.Infrastructure;
 using Microsoft.Playwright;
@@ -15,22 +17,31 @@ public sealed class DebuggerPageTests(SystemFixture system)
     private const int LongTurns = 1000;
 
     [Fact]
-    public async Task An_author_follows_a_session_turn_by_turn_with_its_position_variable_changes_and_LLM_calls_filters_exports_and_restarts_it()
+    public async Task An_author_follows_a_clients_session_on_their_script_turn_by_turn_with_position_variable_changes_and_LLM_calls_filters_exports_and_restarts_it()
     {
-        await using var author = await system.ConnectAsync("dbg-author", roles: [Roles.Author]);
-        var (sessionId, _) = await author.StartAsync("intake", debug: true);
-        await author.SayAsync(sessionId, "Alex");
+        // A client talks to the author's own copy of the intake script.
+        var scriptId = await PublishIntakeCopyAsync("dbg-author");
+        await using var client = await system.ConnectAsync("dbg-someone");
+        var (sessionId, _) = await client.StartAsync(scriptId);
+        await client.SayAsync(sessionId, "Alex");
+        await system.WaitUntilStoredAsync(sessionId, turns: 2);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browser.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", AcceptDownloads = true });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(system.GatewayHttp(1), $"/debugger.html?session={sessionId}").ToString());
+        await page.GotoAsync(new Uri(system.GatewayHttp(1), "/debugger.html").ToString());
         await Browser.SignInAsync(page, "dbg-author", "author");
+        // The client's session is listed among those on the author's scripts; picked, then opened by keyboard.
+        await Assertions.Expect(page.Locator($"#mySessions optgroup[label='On my scripts'] option[value='{sessionId}']")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^dbg-someone · "));
+        await page.SelectOptionAsync("#mySessions", sessionId.ToString());
+        await page.Locator("#open").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
 
         var rows = page.Locator("#timeline [role=option]");
         await Assertions.Expect(rows).ToHaveCountAsync(2, new() { Timeout = 15000 });
-        // The latest turn is shown: where the script waits, what the turn changed, the call the model answered.
+        await Assertions.Expect(page.Locator("#sessionHeading")).ToHaveTextAsync($"First-session intake (v1) — dbg-someone");
+        // The latest turn is shown: where the script waits, what the turn changed, the calls the model answered.
         var detail = page.Locator("#detail");
         await Assertions.Expect(page.Locator("#detailHeading")).ToHaveTextAsync("Turn 2 · #6 waiting_input");
         await Assertions.Expect(detail.Locator(".tree li.here")).ToHaveTextAsync("ask_reason ai_ask round 1 of 3");
@@ -43,11 +54,8 @@ public sealed class DebuggerPageTests(SystemFixture system)
         var variables = detail.Locator(".part").Filter(new() { HasText = "Variables by scope" }).Locator("table");
         await Assertions.Expect(variables.Locator("tr.changed")).ToHaveCountAsync(1);
         await Assertions.Expect(variables.Locator("tr.changed")).ToContainTextAsync("client_name");
-        var call = detail.Locator("details.llm").First;
-        await Assertions.Expect(call.Locator("summary")).ToContainTextAsync("for ask_name");
-        await Assertions.Expect(call.Locator("summary")).ToContainTextAsync("tokens");
-        await call.Locator("summary").ClickAsync();
-        await Assertions.Expect(call.Locator("pre").First).ToContainTextAsync("Alex");
+        var calls = detail.Locator("details.llm summary");
+        await Assertions.Expect(calls.First).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"for ask_name: \S+, \d+\+\d+ tokens, \d+ ms"));
         await Assertions.Expect(detail.Locator(".messages li")).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("^#4 user.*Alex$"), new System.Text.RegularExpressions.Regex("^#5 assistant.*Nice to meet you, Alex")]);
 
         // By keyboard: the first turn, then back to the latest, which then follows the live session.
@@ -57,9 +65,13 @@ public sealed class DebuggerPageTests(SystemFixture system)
         await Assertions.Expect(detail.Locator(".tree li.here")).ToHaveTextAsync("ask_name ai_ask round 1 of 3");
         await Assertions.Expect(page.Locator("#timeline")).ToHaveAttributeAsync("aria-activedescendant", "turn-1");
         await page.Keyboard.PressAsync("End");
-        await author.SayAsync(sessionId, "trouble sleeping");
+        await client.SayAsync(sessionId, "trouble sleeping");
         await Assertions.Expect(rows).ToHaveCountAsync(3, new() { Timeout = 15000 });
         await Assertions.Expect(page.Locator("#detailHeading")).ToHaveTextAsync("Turn 3 · #9 completed");
+        await Assertions.Expect(page.Locator("#sessionState")).ToHaveTextAsync("complete");
+        // Taken while the author debugged the session: its prompts and replies are recorded and shown.
+        await calls.First.ClickAsync();
+        await Assertions.Expect(detail.Locator("details.llm pre").First).ToContainTextAsync("trouble sleeping");
         await Browser.ScreenshotAsync(page, "debugger");
 
         // Search and filters.
@@ -72,23 +84,25 @@ public sealed class DebuggerPageTests(SystemFixture system)
         await page.UncheckAsync("#withChanges");
         await Assertions.Expect(rows).ToHaveCountAsync(3);
 
-        // Export: the whole session, with every turn's debug record.
+        // Export: the whole session as the API exports it, with every turn's debug record.
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export"));
         using (var exported = JsonDocument.Parse(await File.ReadAllTextAsync(await download.PathAsync())))
         {
+            Assert.True(exported.RootElement.GetProperty("includesDebug").GetBoolean());
+            Assert.Equal(sessionId.ToString(), exported.RootElement.GetProperty("session").GetProperty("id").GetString());
             var turns = exported.RootElement.GetProperty("turns");
             Assert.Equal(3, turns.GetArrayLength());
-            Assert.Equal(sessionId.ToString(), exported.RootElement.GetProperty("session").GetProperty("id").GetString());
-            var second = turns[1].GetProperty("completed");
-            Assert.Equal("client_name", second.GetProperty("changedVariables")[0].GetProperty("name").GetString());
-            Assert.NotEmpty(second.GetProperty("debug").GetProperty("llmCalls").EnumerateArray());
+            Assert.Equal("client_name", turns[1].GetProperty("changedVariables")[0].GetProperty("name").GetString());
+            Assert.NotEmpty(turns[1].GetProperty("debug").GetProperty("llmCalls").EnumerateArray());
+            Assert.Equal(6, exported.RootElement.GetProperty("transcript").GetArrayLength());
         }
 
-        // Restart: the same script and version again, with debug, followed at once.
+        // Restart: the same script and version again, as the author's own session with debug, followed at once.
         await page.ClickAsync("#restart");
         await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex(sessionId.ToString()), new() { Timeout = 15000 });
         await Assertions.Expect(rows).ToHaveCountAsync(1, new() { Timeout = 15000 });
         await Assertions.Expect(page.Locator("#detailHeading")).ToHaveTextAsync("Turn 1 · #3 waiting_input");
+        await Assertions.Expect(page.Locator("#sessionHeading")).ToHaveTextAsync("First-session intake (v1) — dbg-author");
         await Assertions.Expect(page.Locator("#talk")).ToBeVisibleAsync();
 
         await page.SetViewportSizeAsync(375, 812);
@@ -139,8 +153,9 @@ public sealed class DebuggerPageTests(SystemFixture system)
     [Fact]
     public async Task A_session_of_2000_messages_opens_within_a_second_and_scrolls_smoothly()
     {
+        var scriptId = await PublishIntakeCopyAsync("dbg-long");
         await using var author = await system.ConnectAsync("dbg-long", roles: [Roles.Author]);
-        var (sessionId, first) = await author.StartAsync("intake", debug: true);
+        var (sessionId, first) = await author.StartAsync(scriptId, debug: true);
         await system.WaitUntilStoredAsync(sessionId, turns: 1);
         var lastSeq = await SeedLongSessionAsync(sessionId, first.Completed.Seq);
 
@@ -167,17 +182,18 @@ public sealed class DebuggerPageTests(SystemFixture system)
               list.scrollTop = 0;
               await new Promise(requestAnimationFrame);
               const frames = [], steps = 240, step = (list.scrollHeight - list.clientHeight) / steps;
-              let rows = 0, last = performance.now();
+              let rows = 0, last = performance.now(), odd = null;
               for (let i = 1; i <= steps; i++) {
                 list.scrollTop = i * step;
                 await new Promise(requestAnimationFrame);
+                if (!odd && Math.abs(list.scrollTop - i * step) > 2) odd = `step ${i}: ${list.scrollTop} not ${i * step}, height ${list.scrollHeight}/${list.clientHeight}`;
                 const now = performance.now();
                 frames.push(now - last);
                 last = now;
                 rows = Math.max(rows, list.querySelectorAll("[role=option]").length);
               }
               frames.sort((a, b) => a - b);
-              return { p50: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1], rows,
+              return { odd, p50: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1], rows,
                        bottom: list.scrollTop + list.clientHeight >= list.scrollHeight - 1 };
             }
             """);
@@ -190,11 +206,25 @@ public sealed class DebuggerPageTests(SystemFixture system)
         await Browser.ScreenshotAsync(page, "debugger-long");
 
         Assert.True(openedMs <= 1000, $"the session took {openedMs} ms to open");
-        Assert.True(scroll.GetProperty("bottom").GetBoolean());
+        Assert.True(scroll.GetProperty("bottom").GetBoolean(), scroll.GetProperty("odd").ToString());
         // Only the rows in view (and a few around them) are drawn, whatever the session's length.
         Assert.InRange(rows, 10, 60);
         // Smooth: frames keep to the display's pace (60 Hz: 16.7 ms), but for the odd one dropped.
         Assert.True(p95 <= 50, $"scrolling frames p95 {p95:F1} ms");
+    }
+
+    /// <summary>An author's own copy of the intake script, published: the author may read its sessions' debug records over HTTP too.</summary>
+    private async Task<string> PublishIntakeCopyAsync(string author)
+    {
+        var scriptId = "dbg_intake_" + Guid.NewGuid().ToString("N")[..8];
+        using var api = await system.ApiClientAsync(author, Roles.Author);
+        var intake = await api.GetFromJsonAsync<JsonElement>("/api/scripts/intake");
+        var yaml = intake.GetProperty("yaml").GetString()!.Replace("session_id: intake", $"session_id: {scriptId}", StringComparison.Ordinal);
+        using var uploaded = await api.PostAsJsonAsync("/api/scripts", new { yaml });
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        using var published = await api.PostAsync($"/api/scripts/{scriptId}/versions/1/publish", null);
+        Assert.Equal(HttpStatusCode.NoContent, published.StatusCode);
+        return scriptId;
     }
 
     /// <summary>

@@ -33,6 +33,12 @@ export class EarlierSessions {
     return this.items.some((s) => s.id === sessionId);
   }
 
+  /** A listed session ended: said at once (it is stored a moment after its last turn is delivered). */
+  completed(sessionId: string): void {
+    this.items = this.items.map((s) => (s.id === sessionId ? { ...s, status: "completed" } : s));
+    this.show();
+  }
+
   show(): void {
     byId("sessionsPanel").hidden = false;
     byId("sessionsEmpty").hidden = this.items.length > 0;

@@ -134,8 +134,9 @@ function onTurn(turn: TurnCompletedFrame): void {
   conversation.setTyping(false);
   waiting = false;
   if (debugging) showTurn(turn);
-  // A new session is listed once its first turn is stored; an ended one changes its status.
-  if (!counsel.on && (!earlier.has(turn.sessionId) || turn.executionStatus === "completed")) void earlier.load().catch(fail);
+  // A new session is listed once its first turn is stored: looked for at each turn until it is.
+  if (!counsel.on && !earlier.has(turn.sessionId)) void earlier.load().catch(fail);
+  else if (turn.executionStatus === "completed") earlier.completed(turn.sessionId);
   if (turn.executionStatus === "completed") {
     ended = true;
     conversation.notice("system", "page.complete");

@@ -1,18 +1,20 @@
 // The debugger, for authors: attach to a live or finished session with debug and go through it turn by turn — its
 // messages, where the script was (phase › topic › action, round i of N), the variables by scope with the turn's
-// changes highlighted, every LLM call. The session's history comes as the socket's replay (session.attach from seq 0
-// with debug: each turn with its stored debug record), then live turns as they happen; GET /api/sessions/{id} says
-// which script and version it runs, and GET /api/scripts/{id}?version= gives that script's tree.
+// changes highlighted, every LLM call. GET /api/sessions/{id} says which script and version it runs (GET
+// /api/scripts/{id}?version= gives that script's tree) and how far it goes; its history comes over HTTP (the API's
+// export) when the API gives the turns' debug records (to the script's authors), else as the socket's replay
+// (session.attach from seq 0 with debug), and live turns over the socket as they happen.
 import "../shared/base.css";
 import "./debugger.css";
 import { HeartRuleError } from "@heartrule/client";
 import { PageProblem, problemFromCode, type Identity } from "../shared/auth";
 import { openLink, type Link } from "../shared/connection";
-import { byId } from "../shared/dom";
+import { byId, el } from "../shared/dom";
 import { formatNumber, onLanguageChange, shortTime, t } from "../shared/i18n";
 import type { SessionSummary } from "../shared/sessions";
 import { Shell } from "../shared/shell";
 import { timelineRow, turnDetail } from "./detail";
+import { readHistory } from "./history";
 import { noFilter, Timeline, type TimelineEntry, type TimelineFilter } from "./model";
 import { outlineFromPositions, outlineOf, type OutlinePhase } from "./outline";
 import { VirtualList } from "./virtualList";
@@ -87,18 +89,23 @@ async function signedIn(identity: Identity): Promise<void> {
   if (wanted) await open(wanted);
 }
 
-/** My own sessions, to pick one by name rather than by id. */
+/** My own sessions and, for an author, everyone's on the scripts I author: to pick one by name rather than by id. */
 async function loadMine(identity: Identity): Promise<void> {
   const select = byId<HTMLSelectElement>("mySessions");
+  const group = async (key: string, scope: string) => {
+    const page = await shell.auth.api<{ items: SessionSummary[] }>(`/api/sessions?scope=${scope}&pageSize=100`);
+    const options = page.items.map((s) => {
+      const args = { script: s.scriptName ?? s.scriptId, version: s.scriptVersion, status: t(`page.sessionStatus.${s.status}`), time: shortTime(s.updatedAt), user: s.userId };
+      return new Option(t(scope === "mine" ? "page.debugger.mineItem" : "page.debugger.theirsItem", args), s.id);
+    });
+    return options.length ? [el("optgroup", { label: t(key) }, ...options)] : [];
+  };
   try {
-    const page = await shell.auth.api<{ items: SessionSummary[] }>("/api/sessions?pageSize=100");
-    select.replaceChildren(
-      new Option("—", ""),
-      ...page.items.map(
-        (s) => new Option(t("page.debugger.mineItem", { script: s.scriptName ?? s.scriptId, version: s.scriptVersion, status: t(`page.sessionStatus.${s.status}`), time: shortTime(s.updatedAt) }), s.id),
-      ),
-    );
-    select.disabled = page.items.length === 0;
+    // Everyone's sessions on my scripts: authors and admins only (the API refuses anyone else).
+    const authoring = identity.roles.some((r) => r === "author" || r === "admin");
+    const groups = [...(await group("page.debugger.mine", "mine")), ...(authoring ? await group("page.debugger.theirs", "myScripts") : [])];
+    select.replaceChildren(new Option("—", ""), ...groups);
+    select.disabled = groups.length === 0;
   } catch (error) {
     if (!(error instanceof PageProblem) || shell.auth.identity !== identity) throw error;
     shell.problem(error);
@@ -131,15 +138,28 @@ async function open(id: string, known: SessionDetail | null = null): Promise<voi
   history.replaceState(null, "", `?session=${encodeURIComponent(id)}`);
   render();
 
+  // The history over HTTP when the API gives it whole (the script's authors), then live turns over the socket from
+  // where it ends; else all of it as the socket's replay.
+  let from = 0;
   if (known) {
     session = known;
     record = "done";
     showSession(known);
   } else {
-    void readRecord(id);
+    const [found, history] = await Promise.all([readRecord(id), readHistory(shell.auth, id).catch(unreadable)]);
+    if (sessionId !== id) return;
+    if (found && history) {
+      for (const frame of history.frames) {
+        if (frame.type === "message") timeline.addMessage(frame);
+        else timeline.addTurn(frame);
+      }
+      lastEventAt = performance.now();
+      from = history.lastSeq;
+      schedule();
+    }
   }
   try {
-    await link.client.attach(id, { lastSeq: 0, debug: true });
+    await link.client.attach(id, { lastSeq: from, debug: true });
   } catch (error) {
     if (!(error instanceof HeartRuleError)) throw error;
     if (sessionId === id) close(problemFromCode(error.code, error.message));
@@ -149,31 +169,39 @@ async function open(id: string, known: SessionDetail | null = null): Promise<voi
   byId("workspace").hidden = false;
 }
 
+/** A read the page can do without (the socket brings the same): null, and the problem said unless it is a refusal. */
+function unreadable(error: unknown): null {
+  if (!(error instanceof PageProblem)) throw error;
+  if (error.kind !== "notFound" && error.kind !== "forbidden") shell.problem(error);
+  return null;
+}
+
 /**
- * Reads the session's record, then its script's tree. A session just started is stored with its first turn: not
- * found yet, it is read again at its next turn. The script's authors may watch another user's session over the
- * socket while the API shows a session to its owner alone: then the page goes on without it.
+ * Reads the session's record, and starts reading its script's tree. A session just started is stored with its first
+ * turn: not found yet, it is read again at its next turn.
  */
-async function readRecord(id: string): Promise<void> {
+async function readRecord(id: string): Promise<SessionDetail | null> {
   record = "reading";
   let found: SessionDetail;
   try {
     found = await shell.auth.api<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`);
   } catch (error) {
-    if (!(error instanceof PageProblem)) throw error;
-    if (sessionId !== id) return;
-    record = error.kind === "notFound" ? "later" : "done";
-    if (error.kind !== "notFound" && error.kind !== "forbidden") shell.problem(error);
-    return;
+    if (sessionId === id) record = error instanceof PageProblem && error.kind === "notFound" ? "later" : "done";
+    return unreadable(error);
   }
-  if (sessionId !== id) return;
+  if (sessionId !== id) return null;
   record = "done";
   session = found;
   showSession(found);
   schedule();
+  void readOutline(found);
+  return found;
+}
+
+async function readOutline(of: SessionDetail): Promise<void> {
   try {
-    const script = await shell.auth.api<{ parsed: unknown }>(`/api/scripts/${encodeURIComponent(found.scriptId)}?version=${found.scriptVersion}`);
-    if (sessionId !== id) return;
+    const script = await shell.auth.api<{ parsed: unknown }>(`/api/scripts/${encodeURIComponent(of.scriptId)}?version=${of.scriptVersion}`);
+    if (sessionId !== of.id) return;
     outline = outlineOf(script.parsed);
     drawn = { ...drawn, entry: null };
     schedule();
@@ -277,17 +305,18 @@ async function restart(): Promise<void> {
   }
 }
 
-/** The session as this page has it — its record, and every turn with its messages and debug record — as one JSON file. */
-function exportSession(): void {
+/** The whole session as the API exports it (GET /api/sessions/{id}/export: the record, transcript, variable history and turns), as a file. */
+async function exportSession(): Promise<void> {
   if (!sessionId) return;
-  const document_ = {
-    exportedAt: new Date().toISOString(),
-    session: session ?? { id: sessionId },
-    turns: timeline.entries.map((e) => ({ turn: e.number, messages: e.messages, completed: e.turn })),
-  };
-  const url = URL.createObjectURL(new Blob([JSON.stringify(document_, null, 2)], { type: "application/json" }));
-  const link_ = Object.assign(document.createElement("a"), { href: url, download: `heartrule-session-${sessionId}.json` });
-  link_.click();
+  let blob: Blob;
+  try {
+    blob = await (await shell.auth.request(`/api/sessions/${encodeURIComponent(sessionId)}/export`)).blob();
+  } catch (error) {
+    if (!(error instanceof PageProblem)) throw error;
+    return shell.problem(error);
+  }
+  const url = URL.createObjectURL(blob);
+  el("a", { href: url, download: `session-${sessionId}.json` }).click();
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
@@ -314,7 +343,7 @@ byId<HTMLSelectElement>("mySessions").addEventListener("change", (e) => {
 byId<HTMLFormElement>("filters").addEventListener("submit", (e) => e.preventDefault());
 byId("filters").addEventListener("input", readFilter);
 byId("restart").addEventListener("click", () => void restart());
-byId("export").addEventListener("click", exportSession);
+byId("export").addEventListener("click", () => void exportSession());
 onLanguageChange(() => {
   if (session) showSession(session);
   drawn = { ...drawn, entry: null };

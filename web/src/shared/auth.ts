@@ -76,15 +76,21 @@ export class Auth {
     return this.token;
   }
 
-  /** An API call as the signed-in user; an expired token is renewed once. */
+  /** An API call as the signed-in user, its JSON answer. */
   async api<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.request(path, init);
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  /** An API call as the signed-in user: a successful answer, or its problem. An expired token is renewed once. */
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
     let response = await this.send(path, init);
     if (response.status === 401) {
       await this.renew();
       response = await this.send(path, init);
     }
     if (!response.ok) throw await problemOf(response);
-    return (response.status === 204 ? undefined : await response.json()) as T;
+    return response;
   }
 
   private async send(path: string, init: RequestInit): Promise<Response> {
