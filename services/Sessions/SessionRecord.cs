@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using HeartRule.Contracts;
 
 namespace HeartRule.Sessions;
@@ -36,15 +38,17 @@ public sealed record SessionRecord
     /// Where the script stood and its variables when the record was restored from the database, before any turn of
     /// its own (<see cref="LastTurn"/> carries them after that).
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public SessionPosition? RestoredPosition { get; init; }
 
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>>? RestoredVariables { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>>? RestoredVariables { get; init; }
 
     /// <summary>Kept without its engine state, which is always <see cref="StateJson"/>: see <see cref="PublishableLastTurn"/>.</summary>
     public TurnCompleted? LastTurn { get; init; }
 
     /// <summary>The last committed turn as it was published, its state taken from the record rather than stored twice.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public TurnCompleted? PublishableLastTurn => LastTurn is null ? null : LastTurn with { StateJson = StateJson };
 
     public const int RecentInputsKept = SessionSnapshot.RecentInputsKept;

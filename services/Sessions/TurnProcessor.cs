@@ -259,6 +259,9 @@ public sealed class TurnProcessor(
             RecentInputs = recent,
             LastTurn = turn with { StateJson = "" },
             HeldBy = heldBy,
+            // The turn carries them from now on: not written again with every later save.
+            RestoredPosition = null,
+            RestoredVariables = null,
         };
         if (!await store.TrySaveAsync(next, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");

@@ -19,16 +19,8 @@ import { noFilter, Timeline, type TimelineEntry, type TimelineFilter } from "./m
 import { outlineFromPositions, outlineOf, type OutlinePhase } from "./outline";
 import { VirtualList } from "./virtualList";
 
-/** GET /api/sessions/{id}: what the debugger needs of it. */
-interface SessionDetail {
-  id: string;
-  userId: string;
-  scriptId: string;
-  scriptVersion: number;
-  scriptName: string | null;
-  status: string;
-  lastSeq: number;
-}
+/** GET /api/sessions/{id}: what the debugger needs of it, the fields it shares with the list's rows. */
+type SessionDetail = Pick<SessionSummary, "id" | "userId" | "scriptId" | "scriptVersion" | "scriptName" | "status" | "lastSeq">;
 
 /** A timeline row's height in CSS pixels: fixed, so that the list draws only the rows in view. */
 const rowHeight = 56;
