@@ -39,6 +39,7 @@ public sealed class DebuggerPageTests(SystemFixture system)
         await page.Keyboard.PressAsync("Enter");
 
         var rows = page.Locator("#timeline [role=option]");
+        await Assertions.Expect(page.Locator("#workspace")).ToBeVisibleAsync(new() { Timeout = 15000 });
         await Assertions.Expect(rows).ToHaveCountAsync(2, new() { Timeout = 15000 });
         await Assertions.Expect(page.Locator("#sessionHeading")).ToHaveTextAsync($"First-session intake (v1) — dbg-someone");
         // The latest turn is shown: where the script waits, what the turn changed, the calls the model answered.
@@ -59,12 +60,14 @@ public sealed class DebuggerPageTests(SystemFixture system)
         await Assertions.Expect(detail.Locator(".messages li")).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("^#4 user.*Alex$"), new System.Text.RegularExpressions.Regex("^#5 assistant.*Nice to meet you, Alex")]);
 
         // By keyboard: the first turn, then back to the latest, which then follows the live session.
-        await page.Locator("#timeline").FocusAsync();
-        await page.Keyboard.PressAsync("ArrowUp");
+        await Assertions.Expect(page.Locator("#problem")).ToBeHiddenAsync();
+        await page.Locator("#timeline").PressAsync("ArrowUp");
         await Assertions.Expect(page.Locator("#detailHeading")).ToHaveTextAsync("Turn 1 · #3 waiting_input");
         await Assertions.Expect(detail.Locator(".tree li.here")).ToHaveTextAsync("ask_name ai_ask round 1 of 3");
         await Assertions.Expect(page.Locator("#timeline")).ToHaveAttributeAsync("aria-activedescendant", "turn-1");
         await page.Keyboard.PressAsync("End");
+        // Followed live (attached with debug): what the client says now is recorded with its prompts.
+        await Assertions.Expect(page.Locator("#live")).ToBeVisibleAsync(new() { Timeout = 15000 });
         await client.SayAsync(sessionId, "trouble sleeping");
         await Assertions.Expect(rows).ToHaveCountAsync(3, new() { Timeout = 15000 });
         await Assertions.Expect(page.Locator("#detailHeading")).ToHaveTextAsync("Turn 3 · #9 completed");

@@ -54,9 +54,23 @@ interface SessionExport {
  */
 export async function readHistory(auth: Auth, sessionId: string): Promise<{ frames: (MessageFrame | TurnCompletedFrame)[]; lastSeq: number } | null> {
   const base = `/api/sessions/${encodeURIComponent(sessionId)}`;
-  const probe = await auth.api<{ items: StoredTurn[] }>(`${base}/turns?pageSize=1`);
-  if (probe.items.some((t) => t.debug === null)) return null;
-  const exported = await auth.api<SessionExport>(`${base}/export`);
+  // Both at once: the export is called off as soon as the one-turn read says it would come without debug records.
+  const reading = new AbortController();
+  const whole = auth.api<SessionExport>(`${base}/export`, { signal: reading.signal });
+  whole.catch(() => undefined);
+  let debugged: boolean;
+  try {
+    const probe = await auth.api<{ items: StoredTurn[] }>(`${base}/turns?pageSize=1`);
+    debugged = !probe.items.some((t) => t.debug === null);
+  } catch (error) {
+    reading.abort();
+    throw error;
+  }
+  if (!debugged) {
+    reading.abort();
+    return null;
+  }
+  const exported = await whole;
   if (!exported.includesDebug) return null;
   const frames = [...exported.transcript.map((m) => messageFrame(sessionId, m)), ...exported.turns.map((t) => turnFrame(sessionId, t))];
   return { frames: frames.sort((a, b) => a.seq - b.seq), lastSeq: exported.session.lastSeq };

@@ -127,6 +127,7 @@ async function open(id: string, known: SessionDetail | null = null): Promise<voi
   byId("sessionState").textContent = "";
   byId<HTMLButtonElement>("restart").disabled = true;
   byId("talk").hidden = true;
+  byId("live").hidden = true;
   history.replaceState(null, "", `?session=${encodeURIComponent(id)}`);
   render();
 
@@ -147,6 +148,7 @@ async function open(id: string, known: SessionDetail | null = null): Promise<voi
       }
       lastEventAt = performance.now();
       from = history.lastSeq;
+      showWorkspace();
       schedule();
     }
   }
@@ -157,6 +159,13 @@ async function open(id: string, known: SessionDetail | null = null): Promise<voi
     if (sessionId === id) close(problemFromCode(error.code, error.message));
     return;
   }
+  if (sessionId !== id) return;
+  showWorkspace();
+  byId("live").hidden = false;
+}
+
+/** Shows the session once there is something to show: its history, or the socket's word that it may be watched. */
+function showWorkspace(): void {
   byId("session").hidden = false;
   byId("workspace").hidden = false;
 }
@@ -289,8 +298,9 @@ async function restart(): Promise<void> {
   const { scriptId, scriptVersion, scriptName } = session;
   try {
     const id = await link.client.start({ scriptId, version: scriptVersion, debug: true });
-    const userId = shell.auth.identity?.userId ?? "";
-    await open(id, { id, userId, scriptId, scriptVersion, scriptName, status: "active", lastSeq: 0 });
+    const identity = shell.auth.identity;
+    await open(id, { id, userId: identity?.userId ?? "", scriptId, scriptVersion, scriptName, status: "active", lastSeq: 0 });
+    if (identity) void loadMine(identity);
   } catch (error) {
     if (!(error instanceof HeartRuleError)) throw error;
     shell.problem(problemFromCode(error.code, error.message));

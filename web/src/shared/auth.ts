@@ -96,7 +96,9 @@ export class Auth {
   private async send(path: string, init: RequestInit): Promise<Response> {
     try {
       return await fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${this.token}` } });
-    } catch {
+    } catch (error) {
+      // Called off by the page: not a problem of the server's.
+      if (init.signal?.aborted) throw error;
       throw unreachable();
     }
   }
