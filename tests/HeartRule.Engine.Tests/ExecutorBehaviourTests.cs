@@ -111,6 +111,28 @@ public class ExecutorBehaviourTests
     }
 
     [Fact]
+    public async Task The_state_keeps_a_bounded_history_that_still_holds_the_clients_last_words_and_the_prompt_window()
+    {
+        var executor = new ScriptExecutor(new OfflineChatClient());
+        var named = await executor.ContinueAsync(Intake, (await executor.StartAsync(Intake, null)).State, "Alex");
+        var held = ScriptExecutor.Record(ScriptExecutor.TakeOver(named.State, "counsellor-1"), "user", "I slept badly all week.");
+        for (var i = 1; i <= 500; i++) held = ScriptExecutor.Record(held, "counsellor", $"Counsellor line {i}.");
+
+        // The client's last words stay however much is said after them; the rest is the most recent lines.
+        Assert.Equal(StateData.HistoryKept + 1, held.History.Count);
+        Assert.Equal("I slept badly all week.", held.History[0].Content);
+        Assert.Equal("Counsellor line 500.", held.History[^1].Content);
+        Assert.True(held.ToJson().Length < 8_000, $"the state is {held.ToJson().Length} characters after 500 lines");
+
+        var model = new ScriptedChatClient("""{"reason": "sleep", "EXIT": true, "content": "Thank you."}""", """{"content": "Thank you, Alex."}""");
+        await new ScriptExecutor(model).ContinueAsync(Intake, ScriptExecutor.HandBack(held), "sleep");
+        Assert.Contains("Counsellor line 492.", model.Calls[0].Prompt);
+        Assert.DoesNotContain("Counsellor line 491.", model.Calls[0].Prompt);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ScriptExecutor(new OfflineChatClient(), new EngineOptions { HistoryWindow = StateData.HistoryKept + 1 }));
+    }
+
+    [Fact]
     public async Task Every_llm_call_is_recorded_for_debugging()
     {
         var r = await new ScriptExecutor(new OfflineChatClient()).StartAsync(Intake, null);

@@ -25,7 +25,7 @@ public sealed class EngineOptions
     /// </summary>
     public bool RequestJsonResponse { get; init; } = true;
 
-    /// <summary>How many past messages prompts show.</summary>
+    /// <summary>How many past messages prompts show; at most <see cref="StateData.HistoryKept"/>, what the state keeps.</summary>
     public int HistoryWindow { get; init; } = 10;
 
     /// <summary>The crisis screen, the reply check and the crisis resources (docs/safety.md).</summary>

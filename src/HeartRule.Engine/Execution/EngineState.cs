@@ -90,6 +90,25 @@ internal sealed class StateData
     public List<FrameData> Frames { get; set; } = [];
     public VariableData Variables { get; set; } = new();
     public List<ConversationEntry> History { get; set; } = [];
+
+    /// <summary>
+    /// How much of the conversation the state keeps. Prompts show only the last <see cref="EngineOptions.HistoryWindow"/>
+    /// messages; kept whole, the history made the state, every hop it takes and every stored turn grow with the
+    /// session's length (2,000 messages: ~200 KB per turn). The transcript itself is in the database.
+    /// </summary>
+    public const int HistoryKept = 40;
+
+    /// <summary>Adds to the history, dropping the oldest entries beyond <see cref="HistoryKept"/> but never the client's last words.</summary>
+    public void Remember(ConversationEntry entry)
+    {
+        History.Add(entry);
+        if (History.Count <= HistoryKept) return;
+        var cut = History.Count - HistoryKept;
+        var lastClient = History.FindLastIndex(h => h.Role == "user" && h.Content.Length > 0);
+        var kept = lastClient >= 0 && lastClient < cut ? History[lastClient] : null;
+        History.RemoveRange(0, cut);
+        if (kept is not null) History.Insert(0, kept);
+    }
     /// <summary>Set while the script is suspended in its crisis protocol; its position is kept to resume from.</summary>
     public CrisisData? Crisis { get; set; }
     /// <summary>The counsellor who took the conversation over: the script waits, the conversation goes on in <see cref="History"/>.</summary>

@@ -26,6 +26,7 @@ public sealed class ScriptExecutor
     {
         _chat = chat ?? throw new ArgumentNullException(nameof(chat));
         _options = options ?? new EngineOptions();
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.HistoryWindow, StateData.HistoryKept, "options.HistoryWindow");
     }
 
     /// <summary>
@@ -78,7 +79,7 @@ public sealed class ScriptExecutor
             }
             else if (!string.IsNullOrEmpty(input))
             {
-                working.Data.History.Add(new ConversationEntry("user", input, ctx.Frame.Current?.ActionId, working.Data.Turn));
+                working.Data.Remember(new ConversationEntry("user", input, ctx.Frame.Current?.ActionId, working.Data.Turn));
                 // Every input is screened before the script sees it; a clear crisis needs no model to act on.
                 var screen = ctx.Safety.Screen(input);
                 if (working.Data.Crisis is not null) return await SuspendedTurnAsync(ctx, working);
@@ -96,7 +97,7 @@ public sealed class ScriptExecutor
                 await ctx.RetractTurnAsync();
                 var fresh = original.Clone();
                 fresh.Data.Turn++;
-                fresh.Data.History.Add(working.Data.History[^1]);
+                fresh.Data.Remember(working.Data.History[^1]);
                 var crisisCtx = new TurnContext(script, fresh.Data, _chat, _options);
                 crisisCtx.LlmCalls.AddRange(ctx.LlmCalls);
                 return await CrisisTurnAsync(crisisCtx, fresh, ctx.Safety);
@@ -159,7 +160,7 @@ public sealed class ScriptExecutor
         ArgumentNullException.ThrowIfNull(state);
         var recorded = state.Clone();
         if (!string.IsNullOrEmpty(text))
-            recorded.Data.History.Add(new ConversationEntry(role, text, recorded.Data.Frames[^1].Current?.ActionId, recorded.Data.Turn));
+            recorded.Data.Remember(new ConversationEntry(role, text, recorded.Data.Frames[^1].Current?.ActionId, recorded.Data.Turn));
         return recorded;
     }
 

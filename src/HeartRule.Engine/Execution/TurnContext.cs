@@ -76,7 +76,7 @@ internal sealed class TurnContext
             content = fallback;
         }
         Messages.Add(new EngineMessage("assistant", content, action.Id, action.Type, runtime.Round));
-        State.History.Add(new ConversationEntry("assistant", content, action.Id, State.Turn));
+        State.Remember(new ConversationEntry("assistant", content, action.Id, State.Turn));
         if (Options.OnDelta is { } onDelta)
             await onDelta(new MessageDelta(action.Id, action.Type, runtime.Round, content, IsFinal: true)).ConfigureAwait(false);
     }
@@ -85,7 +85,7 @@ internal sealed class TurnContext
     public async ValueTask SayAsEngineAsync(string kind, string content)
     {
         Messages.Add(new EngineMessage("assistant", content, kind, kind, 0));
-        State.History.Add(new ConversationEntry("assistant", content, kind, State.Turn));
+        State.Remember(new ConversationEntry("assistant", content, kind, State.Turn));
         if (Options.OnDelta is { } onDelta)
             await onDelta(new MessageDelta(kind, kind, 0, content, IsFinal: true)).ConfigureAwait(false);
     }
