@@ -18,7 +18,7 @@ public static class InternalEndpoints
         // privileged, and an unauthenticated caller on the cluster network are refused.
         var @internal = app.MapGroup("/internal").RequireAuthorization(AuthenticationExtensions.ServicePolicy);
         var scripts = @internal.MapGroup("/scripts");
-        scripts.MapGet("/techniques", async (ScriptStore store, CancellationToken ct) => Results.Ok(await store.GetLatestTechniquesAsync(ct)));
+        scripts.MapGet("/techniques", async (ScriptStore store, CancellationToken ct) => Results.Ok(await store.GetCurrentTechniquesAsync(ct)));
         // A named version is found even after the script was deleted: sessions running on it must go on (the
         // record says Deleted, so a new session can refuse it); the latest version of a deleted script is not found.
         scripts.MapGet("/{id}", async (string id, int? version, ScriptStore store, CancellationToken ct) =>

@@ -170,6 +170,7 @@ public sealed class ScriptDraftsTests(Servers servers) : IAsyncLifetime
     {
         var skill = NewId("skill");
         await JsonAsync(await _author.PostYamlAsync("/api/scripts", TestScripts.Technique(skill)), 201);
+        Assert.Equal(HttpStatusCode.NoContent, (await PublishAsync(skill, 1)).StatusCode);
         var id = NewId("caller");
         await JsonAsync(await _author.PostYamlAsync("/api/scripts", TestScripts.UsingSkill(id, skill)), 201);
         Assert.Equal(HttpStatusCode.NoContent, (await _author.DeleteAsync($"/api/scripts/{skill}")).StatusCode);
@@ -180,6 +181,34 @@ public sealed class ScriptDraftsTests(Servers servers) : IAsyncLifetime
         // The refusal keeps what it found: the version now shows the error it was saved without.
         var view = await JsonAsync(await _author.GetAsync($"/api/scripts/{id}/versions/1"));
         Assert.Equal(refused.GetProperty("errors").GetArrayLength(), view.GetProperty("errors").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Use_skill_runs_a_techniques_current_published_version_never_a_draft_of_it()
+    {
+        var skill = NewId("skill");
+        await JsonAsync(await _author.PostYamlAsync("/api/scripts", TestScripts.Technique(skill)), 201);
+        Assert.Null(await CurrentTechniqueAsync(skill));
+        var caller = NewId("caller");
+        var unknown = await JsonAsync(await _author.PostYamlAsync("/api/scripts/validate", TestScripts.UsingSkill(caller, skill)), 400);
+        Assert.Contains(unknown.GetProperty("errors").EnumerateArray(), e => e.GetProperty("message").GetString()!.Contains(skill, StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await PublishAsync(skill, 1)).StatusCode);
+        Assert.Equal(1, await CurrentTechniqueAsync(skill));
+        await JsonAsync(await _author.PostYamlAsync($"/api/scripts/{skill}/versions", TestScripts.Technique(skill)), 201);
+        Assert.Equal(1, await CurrentTechniqueAsync(skill));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await PublishAsync(skill, 2)).StatusCode);
+        Assert.Equal(2, await CurrentTechniqueAsync(skill));
+        Assert.Equal(HttpStatusCode.NoContent, (await _author.PostAsJsonAsync($"/api/scripts/{skill}/rollback", new { version = 1 })).StatusCode);
+        Assert.Equal(1, await CurrentTechniqueAsync(skill));
+    }
+
+    /// <summary>The version of the technique that use_skill runs (what ScriptEngine reads), null when none.</summary>
+    private async Task<int?> CurrentTechniqueAsync(string id)
+    {
+        var techniques = await JsonAsync(await _host.ServiceClient().GetAsync("/internal/scripts/techniques"));
+        return techniques.EnumerateArray().Where(t => t.GetProperty("scriptId").GetString() == id).Select(t => (int?)t.GetProperty("version").GetInt32()).SingleOrDefault();
     }
 
     [Fact]

@@ -67,16 +67,17 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Technique scripts at their latest versions without errors: the skills that use_skill may call (a draft with
-    /// errors would not load).
+    /// Technique scripts at their current published versions: the skills that use_skill calls in every session, and
+    /// that uploads are validated against. An author's draft of a technique reaches nobody's session until it is
+    /// published (a draft may have errors, or be half-written).
     /// </summary>
-    public async Task<IReadOnlyList<ScriptVersionRecord>> GetLatestTechniquesAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<ScriptVersionRecord>> GetCurrentTechniquesAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ScriptVersionRecord>(new CommandDefinition($"""
-            SELECT DISTINCT ON (s.id) {VersionColumns}
-            FROM script_versions v JOIN scripts s ON s.id = v.script_id
-            WHERE s.kind = 'technique' AND s.deleted_at IS NULL AND v.error_count = 0 ORDER BY s.id, v.version DESC
+            SELECT {VersionColumns}
+            FROM script_versions v JOIN scripts s ON s.id = v.script_id AND v.version = s.current_version
+            WHERE s.kind = 'technique' AND s.deleted_at IS NULL ORDER BY s.id
             """, cancellationToken: ct));
         return rows.AsList();
     }

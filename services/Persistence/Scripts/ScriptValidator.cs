@@ -28,7 +28,7 @@ public sealed class ScriptValidator(ScriptStore store, ILogger<ScriptValidator> 
     private async Task<Skills> SkillsAsync(CancellationToken ct)
     {
         var skills = new Dictionary<string, Script>(StringComparer.Ordinal);
-        foreach (var record in await store.GetLatestTechniquesAsync(ct))
+        foreach (var record in await store.GetCurrentTechniquesAsync(ct))
         {
             var technique = _techniques.GetOrAdd((record.ScriptId, record.Version), _ =>
             {
