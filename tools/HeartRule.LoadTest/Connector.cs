@@ -12,6 +12,7 @@ public sealed class Connector
     private readonly TargetKind _target;
     private readonly IReadOnlyList<Uri> _servers;
     private readonly HttpMessageInvoker _invoker;
+    private readonly IReadOnlyList<IPAddress> _sources;
     private readonly int _connectionsPerUser;
     private readonly string _userPrefix;
     private readonly int _payloadBytes;
@@ -22,6 +23,7 @@ public sealed class Connector
     {
         _target = target;
         _servers = servers;
+        _sources = sources;
         _invoker = SourceBinding.CreateInvoker(sources);
         _connectionsPerUser = Math.Max(1, connectionsPerUser);
         _userPrefix = userPrefix;
@@ -37,7 +39,20 @@ public sealed class Connector
         var user = $"{_userPrefix}-u{index / _connectionsPerUser}";
         // Any node's token is good on every node (same signing key), so one issuer serves all.
         var token = await _tokens.GetOrAdd(user, u => _issuer!.IssueAsync(u, CancellationToken.None));
+        if (_target == TargetKind.HeartRuleKeptAlive) return await AfterPageRequestAsync(server, token, ct);
         return await HeartRuleHeld.ConnectAsync(server, token, _invoker, ct);
+    }
+
+    // One connection per socket: the page request opens it, and the upgrade can only go over the same one.
+    private async Task<IHeldConnection> AfterPageRequestAsync(Uri server, string token, CancellationToken ct)
+    {
+        var invoker = SourceBinding.CreateInvoker(_sources, maxConnections: 1);
+        using (var page = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/")), ct))
+        {
+            page.EnsureSuccessStatusCode();
+            await page.Content.CopyToAsync(Stream.Null, ct);
+        }
+        return await HeartRuleHeld.ConnectAsync(server, token, invoker, ct);
     }
 
     // A server that issues dev tokens gets a real one (its middleware then does the same work as for /ws); others ignore it.

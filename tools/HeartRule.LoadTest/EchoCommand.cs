@@ -23,7 +23,7 @@ public static class EchoCommand
         var pids = args.Ints("pids");
         var label = args.String("label", $"{target} {connections} × {rate}/s");
         args.EnsureAllRead();
-        if (target == TargetKind.HeartRule && rate / connections > 20)
+        if (target is TargetKind.HeartRule or TargetKind.HeartRuleKeptAlive && rate / connections > 20)
             Console.WriteLine($"  warning: {rate / connections:F1} messages/s per socket is over the Gateway's default rate limit (20/s)");
 
         var runId = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);

@@ -13,11 +13,13 @@ public static class SourceBinding
     private const int SolIp = 0;
     private const int IpBindAddressNoPort = 24;
 
-    public static HttpMessageInvoker CreateInvoker(IReadOnlyList<IPAddress> sources)
+    /// <param name="maxConnections">Per server; 1 makes every request of the invoker go over one connection, in turn.</param>
+    public static HttpMessageInvoker CreateInvoker(IReadOnlyList<IPAddress> sources, int maxConnections = int.MaxValue)
     {
         var next = 0;
         var handler = new SocketsHttpHandler
         {
+            MaxConnectionsPerServer = maxConnections,
             UseProxy = false,
             UseCookies = false,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,

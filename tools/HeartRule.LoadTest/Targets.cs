@@ -2,8 +2,12 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace HeartRule.LoadTest;
 
-/// <summary>Whom the tool talks to: the Gateway, the SignalR baseline, or the baseline's bare WebSocket (/raw, the framework's floor).</summary>
-public enum TargetKind { HeartRule, SignalR, Raw }
+/// <summary>
+/// Whom the tool talks to: the Gateway, the Gateway with each socket opened after a page request on its connection
+/// (as a reverse proxy with upstream keep-alive opens them: ASP.NET Core's WebSocket path, not the connection's own),
+/// the SignalR baseline, or the baseline's bare WebSocket (/raw, the framework's floor).
+/// </summary>
+public enum TargetKind { HeartRule, HeartRuleKeptAlive, SignalR, Raw }
 
 /// <summary>One open connection, to the Gateway or to the SignalR baseline, as the idle and echo modes see it.</summary>
 public interface IHeldConnection
@@ -20,9 +24,10 @@ public static class Targets
     public static TargetKind Parse(string value) => value.ToLowerInvariant() switch
     {
         "heartrule" or "gateway" => TargetKind.HeartRule,
+        "heartrule-kept-alive" => TargetKind.HeartRuleKeptAlive,
         "signalr" => TargetKind.SignalR,
         "raw" => TargetKind.Raw,
-        _ => throw new ArgumentException($"--target is heartrule, signalr or raw, not {value}."),
+        _ => throw new ArgumentException($"--target is heartrule, heartrule-kept-alive, signalr or raw, not {value}."),
     };
 
     // A server URL with a path (e.g. the baseline's /raw) is used as it is; otherwise the Gateway's /ws.
