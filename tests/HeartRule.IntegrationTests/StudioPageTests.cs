@@ -219,7 +219,7 @@ public sealed class StudioPageTests(SystemFixture system, SharedBrowser shared) 
     }
 
     [Fact]
-    public async Task A_client_gets_FORBIDDEN_and_no_studio_and_only_authors_see_the_way_there()
+    public async Task A_client_gets_FORBIDDEN_while_an_author_finds_the_studio_from_the_chat_and_starts_a_new_script()
     {
         var (context, page) = await OpenAsync("studio-client", "client", "");
         await using var _ = context;
@@ -245,6 +245,21 @@ public sealed class StudioPageTests(SystemFixture system, SharedBrowser shared) 
         await page.ClickAsync("#studioLink");
         await Assertions.Expect(page.Locator("#pickForm")).ToBeVisibleAsync(new() { Timeout = 15000 });
         await Assertions.Expect(page.Locator("#problem")).ToBeHiddenAsync();
+
+        // A new script: the template, replaced by the author's text, saved as version 1 of its own id.
+        var id = NewId();
+        await page.ClickAsync("#newScript");
+        await Assertions.Expect(page.Locator("#editorHeading")).ToHaveTextAsync("New script (not saved yet)");
+        await Assertions.Expect(page.Locator("#validation")).ToHaveAttributeAsync("data-state", "valid", new() { Timeout = 15000 });
+        await page.Locator(".cm-content").ClickAsync();
+        await page.Keyboard.PressAsync("Control+a");
+        await page.Keyboard.InsertTextAsync(TestScripts.Session(id, "Hello from the studio"));
+        await page.ClickAsync("#save");
+        await Assertions.Expect(page.Locator("#saveState")).ToHaveTextAsync("Saved as v1.", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#scripts")).ToHaveValueAsync(id);
+        await Assertions.Expect(page.Locator("#editorHeading")).ToHaveTextAsync("A test session — v1 (draft)");
+        await Assertions.Expect(page.Locator("#versions li[data-version='1']")).ToHaveAttributeAsync("data-state", "draft");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"script={id}&version=1$"));
     }
 
     [Fact]

@@ -3,7 +3,8 @@
 // changes highlighted, every LLM call. GET /api/sessions/{id} says which script and version it runs (GET
 // /api/scripts/{id}?version= gives that script's tree) and how far it goes; its history comes over HTTP (the API's
 // export) when the API gives the turns' debug records (to the script's authors), else as the socket's replay
-// (session.attach from seq 0 with debug), and live turns over the socket as they happen.
+// (session.attach from seq 0 with debug), and live turns over the socket as they happen. The studio's Run opens it
+// with ?script=&version=: it starts that version (a draft too) with debug, as the author's own session, and follows it.
 import "../shared/base.css";
 import "./debugger.css";
 import { HeartRuleError } from "@heartrule/client";

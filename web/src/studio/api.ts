@@ -39,6 +39,7 @@ export interface ScriptVersion {
 /** POST /api/scripts, POST /api/scripts/{id}/versions: the version stored and what validation found in it. */
 export interface Saved extends Findings {
   id: string;
+  name: string | null;
   version: number;
 }
 

@@ -226,7 +226,7 @@ async function save(): Promise<Saved> {
   const saved = await api.save(id, text, notes.value.trim());
   notes.value = "";
   forgetUnsaved();
-  opened = { ...opened!, id: saved.id, name: opened!.name, version: saved.version, saved: text };
+  opened = { ...opened!, id: saved.id, name: saved.name ?? opened!.name, version: saved.version, saved: text };
   if (!id) {
     history.replaceState(null, "", `?script=${encodeURIComponent(saved.id)}&version=${saved.version}`);
     await loadScripts();
