@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../src/shared/auth";
-import { markIn, ordered, renameOf } from "../src/studio/findings";
+import { markIn, mostShown, ordered, renameOf } from "../src/studio/findings";
 
 const finding = (over: Partial<Finding>): Finding => ({
   path: "session.phases[0].topics[0].actions[0].config.content_template",
@@ -51,5 +51,12 @@ describe("ordered", () => {
       warnings: [finding({ line: 1 })],
     });
     expect(rows.map((r) => `${r.severity}:${r.finding.line}`)).toEqual(["error:12", "error:18", "error:null", "warning:1"]);
+  });
+
+  it("keeps the first of them only, errors before warnings, however many there are", () => {
+    const many = Array.from({ length: mostShown }, (_, i) => finding({ line: i + 1 }));
+    const rows = ordered({ errors: many, warnings: [finding({ line: 1 })] });
+    expect(rows).toHaveLength(mostShown);
+    expect(rows.every((r) => r.severity === "error")).toBe(true);
   });
 });

@@ -31,12 +31,18 @@ export function renameOf(finding: Finding): string | null {
     : null;
 }
 
-/** Errors first, then warnings, each in the order of the text (findings without a place last). */
+/**
+ * The findings shown at most, marked and listed: a long draft can hold tens of thousands (the API keeps the first 500
+ * of each with a stored version), and a page drawing them all would stop answering.
+ */
+export const mostShown = 500;
+
+/** Errors first, then warnings, each in the order of the text (findings without a place last): the first {@link mostShown}. */
 export function ordered(findings: Findings): { finding: Finding; severity: "error" | "warning" }[] {
   const at = (f: Finding) => (f.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (f.column ?? 0);
   const sorted = (list: readonly Finding[]) => [...list].sort((a, b) => at(a) - at(b));
   return [
     ...sorted(findings.errors).map((finding) => ({ finding, severity: "error" as const })),
     ...sorted(findings.warnings).map((finding) => ({ finding, severity: "warning" as const })),
-  ];
+  ].slice(0, mostShown);
 }

@@ -49,7 +49,9 @@ export function findingsSummary(findings: Findings): string {
  * message and suggestion, and for a deprecated field its rename as a button.
  */
 export function findingRows(findings: Findings, actions: { reveal: (f: Finding) => void; fix: (f: Finding) => void }): HTMLLIElement[] {
-  return ordered(findings).map(({ finding, severity }) => {
+  const rows = ordered(findings);
+  const more = findings.errors.length + findings.warnings.length - rows.length;
+  return [...rows.map(({ finding, severity }) => {
     const place =
       finding.line == null
         ? el("span", { className: "where" }, t("page.studio.wholeScript"))
@@ -66,7 +68,7 @@ export function findingRows(findings: Findings, actions: { reveal: (f: Finding) 
       ...(finding.suggestion ? [" ", el("span", { className: "suggestion" }, finding.suggestion)] : []),
       ...(rename ? [" ", el("button", { type: "button", className: "fix", onclick: () => actions.fix(finding) }, t("page.studio.rename", { field: rename }))] : []),
     );
-  });
+  }), ...(more > 0 ? [el("li", { className: "more" }, t("page.studio.more", { count: formatNumber(more) }))] : [])];
 }
 
 /** The API's diff as a unified diff reads: each hunk's lines with their numbers in each version, marked + and − as well as coloured. */
