@@ -27,6 +27,7 @@ export default defineConfig({
       input: {
         chat: here("index.html"),
         debugger: here("debugger.html"),
+        studio: here("studio.html"),
       },
       output: {
         // What the pages share (the SDK, sign-in, connection, words) in one chunk of its own name.

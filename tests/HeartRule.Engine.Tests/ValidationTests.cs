@@ -125,19 +125,23 @@ public class ValidationTests
     }
 
     [Theory]
-    [InlineData("ai_say", "content_template", "'content'")]
-    [InlineData("ai_ask", "question_template", "'content'")]
-    [InlineData("ai_ask", "target_variable", "output")]
-    [InlineData("ai_ask", "extraction_prompt", "output")]
-    [InlineData("ai_ask", "required", "Remove 'required'")]
-    [InlineData("ai_think", "prompt_template", "'content'")]
-    public void Deprecated_fields_are_rejected_with_the_replacement(string type, string field, string hint)
+    [InlineData("ai_say", "content_template", "'content'", "content")]
+    [InlineData("ai_ask", "question_template", "'content'", "content")]
+    [InlineData("ai_ask", "target_variable", "output", null)]
+    [InlineData("ai_ask", "extraction_prompt", "output", null)]
+    [InlineData("ai_ask", "required", "Remove 'required'", null)]
+    [InlineData("ai_think", "prompt_template", "'content'", "content")]
+    [InlineData("use_skill", "skill_name", "'skill'", "skill")]
+    public void Deprecated_fields_are_rejected_with_the_replacement(string type, string field, string hint, string? rename)
     {
         var yaml = Valid.Replace("action_type: ai_say", $"action_type: {type}").Replace("content: Hello", $"content: Hello\n                {field}: x");
         var result = ScriptLoader.Load(yaml);
-        var e = Assert.Single(result.Errors);
+        var e = Assert.Single(result.Errors, e => e.Kind == IssueKinds.Deprecated);
         Assert.Equal((IssueKinds.Deprecated, $"session.phases[0].topics[0].actions[0].config.{field}", 12, 17), (e.Kind, e.Path, e.Line, e.Column));
         Assert.Contains(hint, e.Suggestion);
+        // A plain rename names the new field, in every language alike: what an editor's one-click fix writes.
+        Assert.Equal((rename, field), (e.Expected, e.Actual));
+        Assert.Equal(rename, Assert.Single(ScriptLoader.Load(yaml, locale: "zh-CN").Errors, e => e.Kind == IssueKinds.Deprecated).Expected);
     }
 
     [Fact]

@@ -158,7 +158,7 @@ internal sealed class MappingView(YamlMappingNode node, string path, IssueCollec
             if (s.Value is null || _known.Contains(s.Value)) continue;
             if (hints is not null && hints.TryGetValue(s.Value, out var hint))
             {
-                issues.Error(Child(s.Value), k, hint.Kind, issues.T(hint.Message), null, s.Value, issues.T(hint.Suggestion));
+                issues.Error(Child(s.Value), k, hint.Kind, issues.T(hint.Message), hint.Replacement, s.Value, issues.T(hint.Suggestion));
                 continue;
             }
             issues.Error(Child(s.Value), k, IssueKinds.Structure, issues.T("validation.unknownField", ("field", s.Value), ("what", what)),
@@ -171,7 +171,8 @@ internal sealed class MappingView(YamlMappingNode node, string path, IssueCollec
 }
 
 /// <summary>What to say about a field that has a known better place or replacement.</summary>
-internal sealed record FieldHint(string Kind, LocalText Message, LocalText Suggestion);
+/// <param name="Replacement">The field to write instead, when the fix is a plain rename: reported as the finding's expected value.</param>
+internal sealed record FieldHint(string Kind, LocalText Message, LocalText Suggestion, string? Replacement = null);
 
 internal static class Suggest
 {

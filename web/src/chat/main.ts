@@ -5,7 +5,7 @@
 import "../shared/base.css";
 import "./chat.css";
 import { HeartRuleError, type HeartRuleClient, type TurnCompletedFrame } from "@heartrule/client";
-import { PageProblem, problemFromCode, type Identity } from "../shared/auth";
+import { isAuthor, PageProblem, problemFromCode, type Identity } from "../shared/auth";
 import { openLink, type Link, type LinkState } from "../shared/connection";
 import { byId, el } from "../shared/dom";
 import { formatNumber, locale, onLanguageChange, t } from "../shared/i18n";
@@ -25,7 +25,7 @@ interface Script {
 
 const shell = new Shell(signedIn);
 const conversation = new Conversation(byId<HTMLOListElement>("messages"), byId("typing"));
-const earlier = new EarlierSessions(shell.auth, (s: SessionSummary) => void follow(s.id, byId<HTMLInputElement>("debug").checked), isAuthor);
+const earlier = new EarlierSessions(shell.auth, (s: SessionSummary) => void follow(s.id, byId<HTMLInputElement>("debug").checked), authoring);
 const queue = new Queue(shell.auth, (id) => void follow(id, false), (error) => fail(error));
 
 let link: Link | null = null;
@@ -41,9 +41,8 @@ let waiting = false;
 let debugging = false;
 const counsel = { on: false, holding: false };
 
-function isAuthor(): boolean {
-  const roles = shell.auth.identity?.roles ?? [];
-  return roles.includes("author") || roles.includes("admin");
+function authoring(): boolean {
+  return isAuthor(shell.auth.identity);
 }
 
 function client(): HeartRuleClient {
@@ -86,7 +85,8 @@ async function signedIn(identity: Identity): Promise<void> {
   conversation.clear();
   counsel.on = identity.roles.includes("counsellor");
   counsel.holding = false;
-  byId("debuggerLink").hidden = !isAuthor();
+  byId("debuggerLink").hidden = !authoring();
+  byId("studioLink").hidden = !authoring();
   byId("queuePanel").hidden = !counsel.on;
 
   link = openLink(shell.auth, onLink);

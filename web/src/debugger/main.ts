@@ -3,11 +3,12 @@
 // changes highlighted, every LLM call. GET /api/sessions/{id} says which script and version it runs (GET
 // /api/scripts/{id}?version= gives that script's tree) and how far it goes; its history comes over HTTP (the API's
 // export) when the API gives the turns' debug records (to the script's authors), else as the socket's replay
-// (session.attach from seq 0 with debug), and live turns over the socket as they happen.
+// (session.attach from seq 0 with debug), and live turns over the socket as they happen. The studio's Run opens it
+// with ?script=&version=: it starts that version (a draft too) with debug, as the author's own session, and follows it.
 import "../shared/base.css";
 import "./debugger.css";
 import { HeartRuleError } from "@heartrule/client";
-import { PageProblem, problemFromCode, type Identity } from "../shared/auth";
+import { isAuthor, PageProblem, problemFromCode, type Identity } from "../shared/auth";
 import { openLink, type Link } from "../shared/connection";
 import { byId, el } from "../shared/dom";
 import { formatNumber, onLanguageChange, shortTime, t } from "../shared/i18n";
@@ -76,9 +77,13 @@ async function signedIn(identity: Identity): Promise<void> {
   });
   link.client.on("error", (e) => shell.problem(e instanceof PageProblem ? e : problemFromCode(e.code, e.message)));
   byId<HTMLButtonElement>("open").disabled = false;
+  byId("studioLink").hidden = !isAuthor(identity);
   void loadMine(identity);
-  const wanted = new URLSearchParams(location.search).get("session");
-  if (wanted) await open(wanted);
+  const wanted = new URLSearchParams(location.search);
+  const version = Number(wanted.get("version"));
+  if (wanted.get("session")) await open(wanted.get("session")!);
+  // The studio's Run: a version of a script (a draft, too) to start and follow.
+  else if (wanted.get("script") && Number.isInteger(version) && version > 0) await startDebugging(wanted.get("script")!, version, null);
 }
 
 /** My own sessions and, for an author, everyone's on the scripts I author: to pick one by name rather than by id. */
@@ -94,8 +99,7 @@ async function loadMine(identity: Identity): Promise<void> {
   };
   try {
     // Everyone's sessions on my scripts: authors and admins only (the API refuses anyone else).
-    const authoring = identity.roles.some((r) => r === "author" || r === "admin");
-    const groups = [...(await group("page.debugger.mine", "mine")), ...(authoring ? await group("page.debugger.theirs", "myScripts") : [])];
+    const groups = [...(await group("page.debugger.mine", "mine")), ...(isAuthor(identity) ? await group("page.debugger.theirs", "myScripts") : [])];
     select.replaceChildren(new Option("—", ""), ...groups);
     select.disabled = groups.length === 0;
   } catch (error) {
@@ -138,6 +142,7 @@ async function open(id: string, known: SessionDetail | null = null): Promise<voi
     session = known;
     record = "done";
     showSession(known);
+    if (!outline) void readOutline(known);
   } else {
     const [found, history] = await Promise.all([readRecord(id), readHistory(shell.auth, id).catch(unreadable)]);
     if (sessionId !== id) return;
@@ -201,9 +206,14 @@ async function readRecord(id: string): Promise<SessionDetail | null> {
 
 async function readOutline(of: SessionDetail): Promise<void> {
   try {
-    const script = await shell.auth.api<{ parsed: unknown }>(`/api/scripts/${encodeURIComponent(of.scriptId)}?version=${of.scriptVersion}`);
+    const script = await shell.auth.api<{ parsed: unknown; name: string | null }>(`/api/scripts/${encodeURIComponent(of.scriptId)}?version=${of.scriptVersion}`);
     if (sessionId !== of.id) return;
     outline = outlineOf(script.parsed);
+    // Started here (Restart, the studio's Run): its name was not known yet.
+    if (session && !session.scriptName && script.name) {
+      session = { ...session, scriptName: script.name };
+      showSession(session);
+    }
     drawn = { ...drawn, entry: null };
     schedule();
   } catch (error) {
@@ -293,9 +303,13 @@ function showDetail(): void {
 }
 
 /** Starts the same script and version again, with debug, and follows the new session. */
-async function restart(): Promise<void> {
-  if (!link || !session) return;
-  const { scriptId, scriptVersion, scriptName } = session;
+function restart(): Promise<void> {
+  return session ? startDebugging(session.scriptId, session.scriptVersion, session.scriptName) : Promise.resolve();
+}
+
+/** Starts a version of a script as the signed-in user's own session, with debug, and follows it from its first turn. */
+async function startDebugging(scriptId: string, scriptVersion: number, scriptName: string | null): Promise<void> {
+  if (!link) return;
   try {
     const id = await link.client.start({ scriptId, version: scriptVersion, debug: true });
     const identity = shell.auth.identity;
@@ -354,4 +368,6 @@ onLanguageChange(() => {
 });
 // Debugging is for authors: the role the form offers first here.
 byId<HTMLSelectElement>("role").value = "author";
+// Beside the studio's editor (its Run): the session alone, signed in as the studio is.
+document.body.classList.toggle("embedded", window.self !== window.top);
 void shell.start();

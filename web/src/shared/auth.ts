@@ -1,4 +1,4 @@
-import { t } from "./i18n";
+import { locale, t } from "./i18n";
 
 /** Who is signed in: the token's user and roles (Development sign-in: picked on the page). */
 export interface Identity {
@@ -6,11 +6,26 @@ export interface Identity {
   roles: string[];
 }
 
+/** Authors and admins write scripts and debug them: the studio and the debugger are theirs. */
+export const isAuthor = (identity: Identity | null | undefined): boolean => !!identity?.roles.some((r) => r === "author" || r === "admin");
+
 /**
  * What went wrong, in the terms a person can act on: their sign-in expired (sign in again), they may not see this
  * (forbidden), the server cannot be reached (it is retried), there is no such thing, or anything else.
  */
 export type ProblemKind = "expired" | "forbidden" | "unreachable" | "notFound" | "failed";
+
+/** One thing a problem lists (docs/api.md, "Errors"): a field's, or a script's finding at its line and column. */
+export interface Finding {
+  path: string;
+  line: number | null;
+  column: number | null;
+  kind: string;
+  message: string;
+  expected: string | null;
+  actual: string | null;
+  suggestion: string | null;
+}
 
 export class PageProblem extends Error {
   constructor(
@@ -18,15 +33,18 @@ export class PageProblem extends Error {
     /** The server's error code (docs/api.md, docs/protocol.md) when it gave one. */
     readonly code: string,
     message: string,
+    /** What the problem lists: a script's errors and warnings, a bad field. */
+    readonly errors: readonly Finding[] = [],
+    readonly warnings: readonly Finding[] = [],
   ) {
     super(message);
     this.name = "PageProblem";
   }
 }
 
-/** The problem an HTTP answer stands for: its status decides the kind; its RFC 7807 body gives the code and words. */
+/** The problem an HTTP answer stands for: its status decides the kind; its RFC 7807 body gives the code, words and findings. */
 export async function problemOf(response: Response): Promise<PageProblem> {
-  let body: { code?: string; detail?: string; title?: string } = {};
+  let body: { code?: string; detail?: string; title?: string; errors?: Finding[] | null; warnings?: Finding[] | null } = {};
   try {
     body = (await response.json()) as typeof body;
   } catch {
@@ -34,7 +52,7 @@ export async function problemOf(response: Response): Promise<PageProblem> {
   }
   const kind: ProblemKind =
     response.status === 401 ? "expired" : response.status === 403 ? "forbidden" : response.status === 404 ? "notFound" : response.status >= 502 ? "unreachable" : "failed";
-  return new PageProblem(kind, body.code ?? `HTTP_${response.status}`, body.detail ?? body.title ?? response.statusText);
+  return new PageProblem(kind, body.code ?? `HTTP_${response.status}`, body.detail ?? body.title ?? response.statusText, body.errors ?? [], body.warnings ?? []);
 }
 
 export function unreachable(): PageProblem {
@@ -95,7 +113,8 @@ export class Auth {
 
   private async send(path: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${this.token}` } });
+      // The API words its answers (problems, a script's findings) in the page's language, which the reader may have picked.
+      return await fetch(path, { ...init, headers: { "Accept-Language": locale(), ...init.headers, Authorization: `Bearer ${this.token}` } });
     } catch (error) {
       // Called off by the page: not a problem of the server's.
       if (init.signal?.aborted) throw error;
