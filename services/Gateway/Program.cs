@@ -19,8 +19,7 @@ app.UseHeartRuleProblems();
 
 // Only for handshakes that reach HTTP (WebSocketFallback); the others never get this far.
 app.UseWebSockets();
-app.UseDefaultFiles();
-app.UseStaticFiles();
+app.UsePages();
 
 app.MapDefaultEndpoints();
 app.MapPageTexts();

@@ -17,6 +17,21 @@ public sealed class HttpApiTests(SystemFixture system)
         return http;
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/debugger.html")]
+    [InlineData("/studio.html")]
+    [InlineData("/favicon.svg")]
+    public async Task The_pages_may_be_framed_only_by_the_gateways_own_pages(string path)
+    {
+        using var http = new HttpClient { BaseAddress = system.GatewayHttp(0) };
+        using var response = await http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("frame-ancestors 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("SAMEORIGIN", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
     [Fact]
     public async Task A_session_created_over_HTTP_is_continued_over_the_socket_read_back_and_deleted()
     {
