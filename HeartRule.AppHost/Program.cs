@@ -6,9 +6,11 @@ using Microsoft.Extensions.Configuration;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Debian's servers as executables by default (no container engine needed); "--Infrastructure containers" uses
-// Aspire's own container integrations instead, on a machine with a container runtime and their images. A deployment
-// runs them as containers too (eng/deploy.sh render).
-var (db, redis, messaging) = builder.Configuration["Infrastructure"] == "containers" || builder.ExecutionContext.IsPublishMode
+// Aspire's own container integrations instead, on a machine with a container runtime and their images. The services
+// are projects; "--Services containers" runs them from their images too (eng/images.sh), the servers with them. A
+// deployment runs everything as containers (eng/deploy.sh render).
+var (db, redis, messaging) = builder.Configuration["Infrastructure"] == "containers" || builder.RunsServicesInContainers()
+    || builder.ExecutionContext.IsPublishMode
     ? builder.AddContainerInfrastructure()
     : builder.AddLocalInfrastructure();
 

@@ -11,20 +11,23 @@
 #       plays the rendered manifests for real on this machine: builds the images (eng/images.sh), renders into
 #       .images/play/manifests, generates the local overlay (podman pods on one network, tools/HeartRule.Play), runs
 #       it with podman kube play, puts nginx from Debian in front as ingress-nginx would (TLS with a certificate
-#       made for the run), plays the intake conversation over wss:// while the gateway pods restart one after the
-#       other, checks nothing was lost or doubled, then opens 200 WebSockets interleaved with HTTP requests.
+#       made for the run), plays the load-test check-in over wss:// while every service's pods are stopped (SIGTERM)
+#       and started again, one after the other, each during a turn; checks nothing was lost or doubled, then opens
+#       200 WebSockets interleaved with HTTP requests.
 #       Tears everything down at the end unless --keep (then ./eng/deploy.sh down).
 #   ./eng/deploy.sh container-mode
-#       the AppHost's container mode on these images (Aspire's AddPostgres/AddRedis/AddRabbitMQ under podman,
-#       --Infrastructure containers --Images:Registry … --Images:Tag …), the services as processes, and the intake
-#       conversation against it; stops it and removes its volumes at the end.
-#   ./eng/deploy.sh restart-pod NAME   stop a played pod gracefully (SIGTERM, its grace period) and start it again
+#       the AppHost's container mode on these images, the whole system in containers under podman (--Infrastructure
+#       containers --Services containers --Images:Registry … --Images:Tag …: Aspire's AddPostgres/AddRedis/AddRabbitMQ,
+#       a container per service replica, HAProxy in front of the two gateways), and the load-test check-in against
+#       it, checked to have been started by a gateway container; stops it and removes its volumes at the end.
+#   ./eng/deploy.sh stop-pod NAME      stop a played pod as the kubelet does (SIGTERM, at most its grace period)
+#   ./eng/deploy.sh start-pod NAME     start it again; returns once it is ready
 #   ./eng/deploy.sh down               remove the played pods, their volumes and nginx
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-usage() { sed -n '2,22p' "$0"; exit 2; }
+usage() { sed -n '2,25p' "$0"; exit 2; }
 
 play_dir=$root/.images/play
 network=heartrule-play
@@ -49,15 +52,22 @@ ready() {
   fi
 }
 
-# As the kubelet restarts a pod's container: SIGTERM, the grace period, start again; the pod's network stays up
-# meanwhile (podman pod stop would take the network down with the infra container, and with it the goodbyes:
-# the 1012 closes, the route clean-up). podman runs no preStop hook.
-restart_pod() {
-  local pod=$1 workload=${1%-[0-9]*} grace
-  grace=$(sed -n 's/^ *terminationGracePeriodSeconds: //p' "$play_dir/manifests/app/$workload.yaml" | head -n 1)
-  podman stop --time "${grace:-30}" "$pod-$workload" > /dev/null
-  podman start "$pod-$workload" > /dev/null
-  ready "$pod"
+# As the kubelet stops a pod's container: SIGTERM, then SIGKILL if it is still running after the grace period (a
+# failure here: nothing may need it). The pod's network stays up meanwhile (podman pod stop would take the network
+# down with the infra container, and with it the goodbyes: the 1012 closes, the route clean-up). podman runs no
+# preStop hook.
+stop_pod() {
+  local container=$1-${1%-[0-9]*} grace code
+  grace=$(sed -n 's/^ *terminationGracePeriodSeconds: //p' "$play_dir/manifests/app/${1%-[0-9]*}.yaml" | head -n 1)
+  podman stop --time "${grace:-30}" "$container" > /dev/null
+  code=$(podman inspect --format '{{.State.ExitCode}}' "$container")
+  [ "$code" != 137 ] || { echo "deploy: $1 did not stop within its grace period of ${grace:-30} s" >&2; return 1; }
+}
+
+# ... and as it starts it again: returns once the pod is ready.
+start_pod() {
+  podman start "$1-${1%-[0-9]*}" > /dev/null
+  ready "$1"
 }
 
 down() {
@@ -103,7 +113,7 @@ play() {
   local key status=0
   key=$(sed -n 's/^  auth-signing-key: //p' "$play_dir/manifests/app/secrets.yaml")
   dotnet run --project tools/HeartRule.Play --no-build -- converse --url "wss://localhost:$(port_of ingress.https)/ws" \
-    --signing-key "$key" --restart-command "bash $root/eng/deploy.sh restart-pod" || status=$?
+    --signing-key "$key" --pod-command "bash $root/eng/deploy.sh" || status=$?
   echo "deploy: played in $((SECONDS - start)) s"
   [ "$keep" = 1 ] || down
   return "$status"
@@ -124,26 +134,38 @@ render() {
 }
 
 container_mode() {
-  local start=$SECONDS port=${HEARTRULE_GATEWAY_PORT:-15000} tag status=0
+  local start=$SECONDS port=${HEARTRULE_GATEWAY_PORT:-15000} registry=${HEARTRULE_IMAGE_REGISTRY:-127.0.0.1:5100} tag status=0
   bash eng/images.sh all
   tag=$(bash eng/images.sh tag)
   dotnet build HeartRule.AppHost -nologo -v quiet -clp:NoSummary
   dotnet build tools/HeartRule.Play -nologo -v quiet -clp:NoSummary
+  mkdir -p "$play_dir"
   # eng/run.sh's launch profile, on ports of their own so that a local run can go on beside it.
   (cd HeartRule.AppHost && exec env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
     ASPNETCORE_URLS=http://127.0.0.1:18988 ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:18989 \
     ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:18990 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
     DOTNET_ASPIRE_CONTAINER_RUNTIME=podman \
-    dotnet bin/Debug/net10.0/HeartRule.AppHost.dll --Infrastructure containers \
-      --Images:Registry "${HEARTRULE_IMAGE_REGISTRY:-127.0.0.1:5100}" --Images:Tag "$tag" --GatewayPort "$port" \
+    dotnet bin/Debug/net10.0/HeartRule.AppHost.dll --Infrastructure containers --Services containers \
+      --Images:Registry "$registry" --Images:Tag "$tag" --GatewayPort "$port" \
     > "$play_dir/container-mode.log" 2>&1) &
   local apphost=$!
   wait_for "the AppHost's gateway" "curl -fsS http://127.0.0.1:$port/health" || status=1
-  echo "deploy: container mode up ($((SECONDS - start)) s): $(podman ps --format '{{.Image}}' | grep -c heartrule/) containers"
+  echo "deploy: container mode up ($((SECONDS - start)) s):"
+  podman ps --format '  {{.Names}}\t{{.Image}}' | { grep "$registry/heartrule/.*:$tag\$" || true; } | sed "s|$registry/||"
   if [ "$status" = 0 ]; then
     # Development: the services sign with the documented development key.
     dotnet run --project tools/HeartRule.Play --no-build -- converse --url "ws://127.0.0.1:$port/ws" \
-      --signing-key heartrule-development-signing-key-do-not-deploy || status=$?
+      --signing-key heartrule-development-signing-key-do-not-deploy | tee "$play_dir/container-mode-converse.log" || status=$?
+  fi
+  if [ "$status" = 0 ]; then
+    # The conversation went through the containers: a gateway container logged the start of its session.
+    local session container by=""
+    session=$(sed -n 's/^converse: session \([0-9a-f-]*\):.*/\1/p' "$play_dir/container-mode-converse.log")
+    for container in $(podman ps --filter "ancestor=$registry/heartrule/gateway:$tag" --format '{{.Names}}'); do
+      podman logs "$container" 2>&1 | grep "Session $session started" > /dev/null && by=$container
+    done
+    if [ -n "$by" ]; then echo "deploy: session $session was started by the gateway container $by"
+    else echo "deploy: no gateway container started session $session" >&2; status=1; fi
   fi
   kill -TERM "$apphost"
   wait "$apphost" || true
@@ -156,7 +178,8 @@ case "${1:-}" in
   render) shift; render "$@" ;;
   play) shift; play "$@" ;;
   container-mode) container_mode ;;
-  restart-pod) shift; restart_pod "$@" ;;
+  stop-pod) shift; stop_pod "$@" ;;
+  start-pod) shift; start_pod "$@" ;;
   down) down ;;
   *) usage ;;
 esac

@@ -7,7 +7,7 @@
 #   ./eng/images.sh setup     install podman, runc, debootstrap, docker-registry; write podman's configuration
 #   ./eng/images.sh registry  start the registry (127.0.0.1:$HEARTRULE_REGISTRY_PORT, default 5100), if not running
 #   ./eng/images.sh base      the Debian base and the ASP.NET Core runtime image (rebuilt with --rebuild)
-#   ./eng/images.sh infra     postgres, redis, rabbitmq
+#   ./eng/images.sh infra     postgres, redis, rabbitmq; haproxy (the AppHost's container mode puts it in front)
 #   ./eng/images.sh services  the four services, tagged with the git commit
 #   ./eng/images.sh sizes     a Markdown table of every image's size
 #   ./eng/images.sh tag       print the tag the images of this tree get
@@ -197,7 +197,7 @@ built() {
 
 infra() {
   local name
-  for name in postgres redis rabbitmq; do
+  for name in postgres redis rabbitmq haproxy; do
     local image=$registry/heartrule/$name:$tag
     built "$image" && continue
     # The package install needs Debian's mirror, the only network the build reaches (host networking).
@@ -234,7 +234,7 @@ sizes() {
   echo "| Image | Compressed (registry) | Unpacked |"
   echo "|---|---|---|"
   local image ref
-  for image in debian:$suite aspnet:$aspnet_version postgres:$tag redis:$tag rabbitmq:$tag \
+  for image in debian:$suite aspnet:$aspnet_version postgres:$tag redis:$tag rabbitmq:$tag haproxy:$tag \
                persistence:$tag scriptengine:$tag sessions:$tag gateway:$tag; do
     ref=$registry/heartrule/$image
     has_image "$ref" || continue

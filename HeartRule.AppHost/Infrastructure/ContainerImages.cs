@@ -14,6 +14,9 @@ public sealed record ContainerImages(string? Registry, string Tag)
     /// <summary>The uid the service images run as (Microsoft's .NET images' APP_UID; eng/images/aspnet).</summary>
     public const long ServiceUserId = 1654;
 
+    /// <summary>The port every service image listens on (ASPNETCORE_HTTP_PORTS of eng/images/aspnet).</summary>
+    public const int ServicePort = 8080;
+
     /// <summary>The uid the PostgreSQL, Redis and RabbitMQ images run as (the official images' own; eng/images/*).</summary>
     public const long InfrastructureUserId = 999;
 

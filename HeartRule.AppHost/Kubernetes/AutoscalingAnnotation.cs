@@ -8,6 +8,6 @@ public sealed record AutoscalingAnnotation(int MaxReplicas, int TargetCpuPercent
 
 public static class AutoscalingExtensions
 {
-    public static IResourceBuilder<ProjectResource> WithAutoscaling(this IResourceBuilder<ProjectResource> builder, int maxReplicas, int targetCpuPercent = 70) =>
+    public static IResourceBuilder<T> WithAutoscaling<T>(this IResourceBuilder<T> builder, int maxReplicas, int targetCpuPercent = 70) where T : IResource =>
         builder.WithAnnotation(new AutoscalingAnnotation(maxReplicas, targetCpuPercent));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HeartRule.AppHost.Infrastructure;
 
 namespace HeartRule.AppHost.Kubernetes;
 
@@ -13,16 +14,13 @@ public sealed record ClusterValue(string Value, bool IsSecret);
 /// </summary>
 public sealed class ClusterValues(ClusterParameters parameters)
 {
-    /// <summary>The port every service image listens on (ASPNETCORE_HTTP_PORTS of eng/images/aspnet).</summary>
-    public const int ServicePort = 8080;
-
     /// <summary>The port only the probes use: /health and /alive are served there alone (Health__Port).</summary>
     public const int HealthPort = 8081;
 
 
     /// <summary>The port a resource's endpoint has on the cluster network.</summary>
     public static int Port(EndpointAnnotation endpoint, IResource resource) =>
-        resource is ProjectResource ? ServicePort : endpoint.TargetPort ?? endpoint.Port
+        resource is ProjectResource ? ContainerImages.ServicePort : endpoint.TargetPort ?? endpoint.Port
             ?? throw new InvalidOperationException($"Endpoint '{endpoint.Name}' of '{resource.Name}' has no port.");
 
     public async Task<ClusterValue> ResolveAsync(object value, CancellationToken cancellationToken) => value switch

@@ -34,7 +34,7 @@ public static class ServiceManifests
         var health = ClusterValues.HealthPort.ToString(CultureInfo.InvariantCulture);
         environment["Health__Port"] = new(health, false);
         // Aspire names the port HTTP_PORTS; the service listens on the health port as well.
-        environment["HTTP_PORTS"] = new($"{ClusterValues.ServicePort};{health}", false);
+        environment["HTTP_PORTS"] = new($"{ContainerImages.ServicePort};{health}", false);
         return environment;
     }
 
@@ -84,7 +84,7 @@ public static class ServiceManifests
                             imagePullPolicy = "IfNotPresent",
                             ports = new[]
                             {
-                                new { name = "http", containerPort = ClusterValues.ServicePort },
+                                new { name = "http", containerPort = ContainerImages.ServicePort },
                                 new { name = "health", containerPort = ClusterValues.HealthPort }
                             },
                             env = WorkloadConfiguration.Env(service.Name, environment),
@@ -116,7 +116,7 @@ public static class ServiceManifests
         spec = new
         {
             selector = Labels.Selector(service.Name),
-            ports = new[] { new { name = "http", port = ClusterValues.ServicePort, targetPort = "http" } }
+            ports = new[] { new { name = "http", port = ContainerImages.ServicePort, targetPort = "http" } }
         }
     };
 

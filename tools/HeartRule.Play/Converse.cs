@@ -9,19 +9,26 @@ using HeartRule.Protocol;
 namespace HeartRule.Play;
 
 /// <summary>
-/// The sample intake conversation over <c>wss://</c> through the ingress, with the gateway pods restarted one after
-/// the other between its turns (<c>--restart-command</c> is run with the pod's name, and returns once the pod is
-/// ready again). The SDK's connection carries it across: a socket closed by a stopping pod (1012) is replaced, the
-/// session attached again from the last seq seen, an input not acknowledged sent again.
-/// Then: every message arrived once, in order, and the stored transcript is the same; and 200 WebSocket opens
-/// interleaved with HTTP requests on kept-alive connections are all accepted.
+/// The load-test check-in (sixteen questions, one per turn) over the given WebSocket URL; with <c>--pod-command</c>,
+/// every service's pods are stopped and started again during its turns, one after the other: the pod is stopped
+/// (<c>CMD stop-pod NAME</c>: SIGTERM, its grace period), an input is sent while it is down, and the pod is started
+/// again (<c>CMD start-pod NAME</c>, which returns once it is ready) while that turn waits for it. The SDK's connection
+/// carries the conversation across: a socket closed by a stopping gateway (1012) is replaced, the session attached
+/// again from the last seq seen, an input not acknowledged sent again.
+/// Then: every message arrived once, in order, each input once, and the stored transcript is the same; and 200
+/// WebSocket opens interleaved with HTTP requests on kept-alive connections are all accepted.
 /// </summary>
 public static class Converse
 {
-    private static readonly string[] Inputs = ["Alex", "trouble sleeping"];
+    private const string ScriptId = "loadtest";
+    private static readonly string[] Inputs = [.. Enumerable.Range(1, 16).Select(n => $"Answer {n}: a long week, and I slept badly.")];
+
+    /// <summary>Each service's pods, a gateway first so that the socket moves early; a turn each.</summary>
+    private static readonly string[] Pods = ["gateway", "sessions", "gateway-2", "scriptengine", "persistence"];
+
     private static readonly TimeSpan TurnTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> RunAsync(string url, string signingKey, string? restartCommand)
+    public static async Task<int> RunAsync(string url, string signingKey, string? podCommand)
     {
         var ws = new Uri(url);
         var https = new UriBuilder(ws) { Scheme = ws.Scheme == "wss" ? "https" : "http", Path = "" }.Uri;
@@ -31,25 +38,33 @@ public static class Converse
         await using var conversation = new Conversation(ws, token);
         var clock = Stopwatch.StartNew();
 
-        var (sessionId, first) = await conversation.StartAsync("intake");
+        var (sessionId, first) = await conversation.StartAsync(ScriptId);
         Report($"session {sessionId}: turn 1 ({first.Messages.Count} messages)");
-        var gateways = restartCommand is null ? [] : new[] { "gateway", "gateway-2" };
+        var pods = podCommand is null ? [] : Pods;
         for (var i = 0; i < Inputs.Length; i++)
         {
-            if (i < gateways.Length) await RestartAsync(restartCommand!, gateways[i]);
+            var during = "";
+            Task<TimeSpan>? starting = null;
+            if (i < pods.Length)
+            {
+                var stopped = await PodAsync(podCommand!, "stop-pod", pods[i]);
+                starting = PodAsync(podCommand!, "start-pod", pods[i]);
+                during = $" ({pods[i]} stopped in {stopped.TotalSeconds:F1} s; sent while it was down";
+            }
             var turn = await conversation.SayAsync(sessionId, Inputs[i]);
-            Report($"turn {i + 2}: {turn.Completed.ExecutionStatus}, {string.Join(" | ", turn.Messages.Where(m => m.Role == "assistant").Select(m => m.Content))}");
+            if (starting is not null) during += $", started and ready in {(await starting).TotalSeconds:F1} s)";
+            Report($"turn {i + 2}{during}: {turn.Completed.ExecutionStatus}, {string.Join(" | ", turn.Messages.Where(m => m.Role == "assistant").Select(m => m.Content))}");
         }
 
         var seen = conversation.Messages;
         Check(seen.Select(m => m.Seq).Distinct().Count() == seen.Count, "a message arrived twice");
         Check(seen.Select(m => m.Seq).Order().SequenceEqual(seen.Select(m => m.Seq)), "messages arrived out of order");
-        Check(seen.Count(m => m.Role == "user") == Inputs.Length, "an input was lost or doubled");
-        Check(gateways.Length == 0 || conversation.Restarts > 0, "no socket was closed by a restarting gateway: the restart proved nothing");
+        Check(seen.Where(m => m.Role == "user").Select(m => m.Content).SequenceEqual(Inputs), "an input was lost, doubled or reordered");
+        Check(pods.Length == 0 || conversation.Restarts > 0, "no socket was closed by a stopping gateway: the gateways' restarts proved nothing");
         var stored = await StoredAsync(https, handler, token, sessionId);
         Check(stored.SequenceEqual(seen.Select(m => (m.Seq, m.Role, m.Content))),
             $"the stored transcript differs from what the client saw:\n  stored {string.Join(", ", stored)}\n  seen   {string.Join(", ", seen.Select(m => (m.Seq, m.Role, m.Content)))}");
-        Report($"conversation: {seen.Count} messages, each once and in order, stored the same; {conversation.Restarts} socket(s) moved to another gateway");
+        Report($"conversation: {seen.Count} messages, each once and in order, each input once, stored the same; {conversation.Restarts} socket(s) moved to another gateway");
 
         var refused = await InterleavedAsync(ws, https, handler, token, 200);
         Check(refused == 0, $"{refused} of 200 WebSocket opens interleaved with HTTP requests were refused");
@@ -57,13 +72,14 @@ public static class Converse
         return 0;
     }
 
-    private static async Task RestartAsync(string command, string pod)
+    /// <summary>Runs <c>CMD ACTION POD</c> (eng/deploy.sh stop-pod or start-pod); how long it took.</summary>
+    private static async Task<TimeSpan> PodAsync(string command, string action, string pod)
     {
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start("bash", ["-c", $"{command} {pod}"]);
+        using var process = Process.Start("bash", ["-c", $"{command} {action} {pod}"]);
         await process.WaitForExitAsync();
-        Check(process.ExitCode == 0, $"restarting {pod} failed");
-        Report($"restarted {pod} ({clock.Elapsed.TotalSeconds:F1} s)");
+        Check(process.ExitCode == 0, $"{action} {pod} failed");
+        return clock.Elapsed;
     }
 
     private static async Task<List<(long, string, string)>> StoredAsync(Uri https, HttpMessageHandler handler, string token, Guid sessionId)

@@ -6,11 +6,12 @@ using HeartRule.Play;
 
 // eng/deploy.sh play's helper (docs/deploy.md, "Played for real here"):
 //   overlay  MANIFESTS OUT [--port-base N]   the rendered manifests as podman pods, and nginx as ingress-nginx
-//   converse --url wss://… --signing-key KEY [--restart-command CMD]   the intake conversation across a rolling restart
+//   converse --url wss://… --signing-key KEY [--pod-command CMD]   the load-test check-in, each service's pods stopped
+//                                                                  and started again during its turns
 return args switch
 {
     ["overlay", var manifests, var output, ..] => Overlay.Write(manifests, output, PortBase(args)),
-    ["converse", ..] => await Converse.RunAsync(Option(args, "--url"), Option(args, "--signing-key"), OptionalOption(args, "--restart-command")),
+    ["converse", ..] => await Converse.RunAsync(Option(args, "--url"), Option(args, "--signing-key"), OptionalOption(args, "--pod-command")),
     _ => Usage()
 };
 
@@ -24,6 +25,6 @@ static string? OptionalOption(string[] args, string name) =>
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: HeartRule.Play overlay MANIFESTS OUT [--port-base N] | converse --url URL --signing-key KEY [--restart-command CMD]");
+    Console.Error.WriteLine("usage: HeartRule.Play overlay MANIFESTS OUT [--port-base N] | converse --url URL --signing-key KEY [--pod-command CMD]");
     return 2;
 }
