@@ -4,7 +4,9 @@
 # stopped; then the CPU per turn of every process and in total is printed as new ÷ base. Ratios taken this way
 # hold across machines; absolute figures do not.
 #
-#   compare.sh BASE [NEW]     BASE, NEW: commits; NEW defaults to this checkout as it is (uncommitted changes too)
+#   compare.sh BASE [NEW...]  BASE, NEW: commits; NEW defaults to this checkout as it is (uncommitted changes too).
+#                             Several NEW are run one after another, each printed against BASE (a change's steps
+#                             and the work's start, in one run).
 #
 # Environment: RATE (turns/s, default 100), WARMUP (s of load before the first measured run, default 60),
 # DURATION (s per measured run, default 45), ROUNDS (measured runs per build, default 2), DEBUG=1 to start
@@ -13,8 +15,9 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BASE=${1:?usage: compare.sh BASE [NEW]}
-NEW=${2:-}
+BASE=${1:?usage: compare.sh BASE [NEW...]}
+shift
+NEWS=("$@")
 RATE=${RATE:-100}
 WARMUP=${WARMUP:-60}
 DURATION=${DURATION:-45}
@@ -58,16 +61,32 @@ run_build() { # label tree
 }
 
 base_tree=$(checkout "$BASE")
-if [ -n "$NEW" ]; then new_tree=$(checkout "$NEW"); new_label=$(git -C "$ROOT" rev-parse --short "$NEW"); else new_tree=$ROOT; new_label="this checkout"; fi
 run_build base "$base_tree"
-run_build new "$new_tree"
+labels=() trees=()
+if [ ${#NEWS[@]} -eq 0 ]; then
+  run_build new "$ROOT"
+  labels=("this checkout")
+else
+  for i in "${!NEWS[@]}"; do
+    trees[i]=$(checkout "${NEWS[i]}")
+    labels[i]=$(git -C "$ROOT" rev-parse --short "${NEWS[i]}")
+    run_build "new$i" "${trees[i]}"
+  done
+fi
 
 list() { seq 1 "$ROUNDS" | sed "s|.*|$OUT/$1/run&.json|" | paste -sd,; }
 echo
 echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $RATE turns/s, ${DURATION}s × $ROUNDS per build${DEBUG:+, debug}"
-$LT ratio --base "$(list base)" --new "$(list new)" --base-label "$(git -C "$ROOT" rev-parse --short "$BASE")" --new-label "$new_label"
+if [ ${#NEWS[@]} -eq 0 ]; then
+  $LT ratio --base "$(list base)" --new "$(list new)" --base-label "$(git -C "$ROOT" rev-parse --short "$BASE")" --new-label "${labels[0]}"
+else
+  for i in "${!NEWS[@]}"; do
+    echo
+    $LT ratio --base "$(list base)" --new "$(list "new$i")" --base-label "$(git -C "$ROOT" rev-parse --short "$BASE")" --new-label "${labels[i]}"
+  done
+fi
 
 # The worktrees were only for this run; the results stay in $OUT.
 git -C "$ROOT" worktree remove --force "$base_tree"
-[ -n "$NEW" ] && git -C "$ROOT" worktree remove --force "$new_tree"
+for tree in "${trees[@]}"; do git -C "$ROOT" worktree remove --force "$tree"; done
 exit 0
