@@ -7,10 +7,11 @@ namespace HeartRule.Gateway.Routing;
 
 /// <summary>
 /// This node's channel: the frames that Sessions and ScriptEngine deliver to the sockets it holds
-/// (<see cref="SessionEventDelivery"/>). Read in order, one delivery after another, so a session's events usually
-/// arrive in sequence and a socket seldom has a gap to fill. Pub/sub keeps nothing for a subscriber that is not
-/// connected: each time the subscription is back, every socket catches up from the event log, so a Redis restart
-/// loses no event for a socket that stayed open.
+/// (<see cref="SessionEventDelivery"/>). Read in order, and each delivery is handed on without waiting for the one
+/// before to be written: a socket still being sent a long history must not hold back every other session of the node,
+/// and each socket's subscription keeps its own events in order (a gap it sees is filled from the event log). Pub/sub
+/// keeps nothing for a subscriber that is not connected: each time the subscription is back, every socket catches up
+/// from the event log, so a Redis restart loses no event for a socket that stayed open.
 /// </summary>
 public sealed class NodeChannelListener(IConnectionMultiplexer redis, NodeIdentity node, LocalSubscriptions local, ILogger<NodeChannelListener> logger)
     : BackgroundService
@@ -22,7 +23,8 @@ public sealed class NodeChannelListener(IConnectionMultiplexer redis, NodeIdenti
         {
             var channel = await SubscribeAsync(stoppingToken);
             if (channel is null) return;
-            channel.OnMessage(DeliverAsync);
+            // Each delivery runs until its first wait before the next message is read: the subscriptions see them in order.
+            channel.OnMessage(message => { _ = DeliverAsync(message); });
             await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             await channel.UnsubscribeAsync();
         }
