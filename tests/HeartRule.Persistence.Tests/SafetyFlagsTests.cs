@@ -26,16 +26,6 @@ public sealed class SafetyFlagsTests(Servers servers) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static TurnCompleted Flagged(Guid id, int turn, string level, string user) => Turn(id, turn, user) is var t
-        ? t with
-        {
-            Summary = t.Summary with
-            {
-                Safety = new SafetyReport(level, true, true, ["en.suicide.ideation"], "screen:suicide", "en@1", []),
-            },
-        }
-        : t;
-
     private async Task<Guid> SessionAsync(string user, string? level)
     {
         var id = Guid.NewGuid();

@@ -50,6 +50,17 @@ public static class TestTurns
         };
     }
 
+    /// <summary>A turn that gave the crisis response, as the safety net reports it.</summary>
+    public static TurnCompleted Flagged(Guid id, int turn, string level, string user) => Turn(id, turn, user) is var t
+        ? t with
+        {
+            Summary = t.Summary with
+            {
+                Safety = new SafetyReport(level, true, true, ["en.suicide.ideation"], "screen:suicide", "en@1", []),
+            },
+        }
+        : t;
+
     public static VariableChangeRecord Change(string name, object? oldValue, object? newValue, string scope = "session", string? actionId = "ask_1") =>
         new(name, scope, oldValue is null ? null : JsonSerializer.SerializeToElement(oldValue), newValue is null ? null : JsonSerializer.SerializeToElement(newValue), actionId);
 }
