@@ -22,10 +22,8 @@ public sealed class SessionEventDelivery(IConnectionMultiplexer redis, DeliveryO
     public async Task DeliverTurnAsync(TurnCompleted turn)
     {
         var frames = FrameFactory.FromTurn(turn);
-        // Each frame serialised once: the log's entries and the deliveries are made of the same bytes.
-        var serialized = frames.Select(DeliveryKeys.Serialize).ToArray();
-        var entries = frames.Select((f, i) => (f.Seq, Bytes: serialized[i])).Where(e => e.Seq is not null)
-            .Select(e => new SortedSetEntry(e.Bytes, e.Seq!.Value)).ToArray();
+        var entries = frames.Where(f => f.Seq is not null)
+            .Select(f => new SortedSetEntry(System.Text.Json.JsonSerializer.Serialize(f, DeliveryKeys.Json), f.Seq!.Value)).ToArray();
         var batch = redis.GetDatabase().CreateBatch();
         var log = DeliveryKeys.EventLog(turn.SessionId);
         // One round trip: the map is read while the log is written, the frames go out only after both.
@@ -35,24 +33,24 @@ public sealed class SessionEventDelivery(IConnectionMultiplexer redis, DeliveryO
         var routes = batch.HashGetAllAsync(DeliveryKeys.Routes(turn.SessionId));
         batch.Execute();
         await Task.WhenAll(add, trim, expire, routes);
-        await SendAsync(turn.SessionId, serialized, DeliveryKeys.LiveNodes(routes.Result, time.GetUtcNow()));
+        await SendAsync(turn.SessionId, frames, DeliveryKeys.LiveNodes(routes.Result, time.GetUtcNow()));
     }
 
     /// <summary>An input or start that could not run: to the socket that sent it, and unless it is for the sender only, the session's.</summary>
     public async Task DeliverRejectionAsync(TurnRejected rejected)
     {
         IReadOnlyList<string> nodes = rejected is { SenderOnly: true, ReplyTo: { } sender } ? [sender.NodeId] : await NodesAsync(rejected.SessionId);
-        await SendAsync(rejected.SessionId, [DeliveryKeys.Serialize(FrameFactory.FromRejection(rejected))], nodes, rejected.ReplyTo, rejected.SenderOnly);
+        await SendAsync(rejected.SessionId, [FrameFactory.FromRejection(rejected)], nodes, rejected.ReplyTo, rejected.SenderOnly);
     }
 
     /// <summary>A piece of an AI message while the model writes it: not logged, since the final message follows in the turn.</summary>
     public async Task DeliverDeltaAsync(MessageDeltaProduced delta) =>
-        await SendAsync(delta.SessionId, [DeliveryKeys.Serialize(FrameFactory.FromDelta(delta))], await NodesAsync(delta.SessionId));
+        await SendAsync(delta.SessionId, [FrameFactory.FromDelta(delta)], await NodesAsync(delta.SessionId));
 
     private async Task<IReadOnlyList<string>> NodesAsync(Guid sessionId) =>
         DeliveryKeys.LiveNodes(await redis.GetDatabase().HashGetAllAsync(DeliveryKeys.Routes(sessionId)), time.GetUtcNow());
 
-    private async Task SendAsync(Guid sessionId, IReadOnlyList<byte[]> frames, IReadOnlyList<string> nodes, ReplyAddress? replyTo = null, bool senderOnly = false)
+    private async Task SendAsync(Guid sessionId, IReadOnlyList<RoutedFrame> frames, IReadOnlyList<string> nodes, ReplyAddress? replyTo = null, bool senderOnly = false)
     {
         if (replyTo is not null && !nodes.Contains(replyTo.NodeId)) nodes = [.. nodes, replyTo.NodeId];
         if (nodes.Count == 0) return;
@@ -61,8 +59,12 @@ public sealed class SessionEventDelivery(IConnectionMultiplexer redis, DeliveryO
         var sends = new Task[nodes.Count];
         for (var i = 0; i < nodes.Count; i++)
         {
-            var payload = DeliveryKeys.Delivery(sessionId, frames, replyTo?.NodeId == nodes[i] ? replyTo.ConnectionId : null, senderOnly, traceParent);
-            sends[i] = db.PublishAsync(DeliveryKeys.NodeChannel(nodes[i]), payload);
+            var delivery = new GatewayDelivery
+            {
+                SessionId = sessionId, Frames = frames, SenderOnly = senderOnly,
+                ReplyToConnection = replyTo?.NodeId == nodes[i] ? replyTo.ConnectionId : null, TraceParent = traceParent,
+            };
+            sends[i] = db.PublishAsync(DeliveryKeys.NodeChannel(nodes[i]), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(delivery, DeliveryKeys.Json));
         }
         await Task.WhenAll(sends);
     }
