@@ -1,6 +1,5 @@
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
-using HeartRule.Infrastructure.Delivery;
 using MassTransit;
 
 namespace HeartRule.Sessions;
@@ -10,7 +9,6 @@ public static class Extensions
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
         builder.AddHeartRuleRedis();
-        builder.AddSessionEventDelivery();
         builder.AddHeartRuleAuthentication();
         builder.Services.AddHeartRuleProblems();
         builder.Services.AddSingleton<SessionOwners>();

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using HeartRule.Contracts;
-using HeartRule.Protocol;
+using HeartRule.Gateway.Routing;
 
 namespace HeartRule.Gateway.Tests;
 

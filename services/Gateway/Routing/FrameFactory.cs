@@ -1,7 +1,8 @@
 using System.Text.Json;
 using HeartRule.Contracts;
+using HeartRule.Protocol;
 
-namespace HeartRule.Protocol;
+namespace HeartRule.Gateway.Routing;
 
 /// <summary>Turns bus events and stored events into protocol frames, serialised once for every socket.</summary>
 public static class FrameFactory
