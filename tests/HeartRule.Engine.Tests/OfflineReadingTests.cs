@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace HeartRule.Engine.Tests;
 
 /// <summary>How the offline provider reads answers in English and Chinese, so its replies fit what was said.</summary>
@@ -110,5 +112,16 @@ public class OfflineReadingTests
         r = await executor.ContinueAsync(script, r.State, "不太明白");
         Assert.Equal(["没关系，我们再来看一遍：同样一件事，我们对自己说的话不同，心里的感受就可能很不一样。你觉得这个说法有道理吗？"], r.Messages.Select(m => m.Content));
         Assert.Equal(("explain_model", 2), (r.Position.ActionId, r.Position.CurrentRound));
+    }
+
+    [Fact]
+    public async Task Its_usage_counts_the_words_of_the_prompt_and_of_the_reply()
+    {
+        var response = await new OfflineChatClient().GetResponseAsync(
+            [new ChatMessage(ChatRole.System, "  one two\tthree\n"), new ChatMessage(ChatRole.User, "four  five ")],
+            new ChatOptions { AdditionalProperties = new() { [LlmHints.Purpose] = LlmHints.Purposes.AiSay, [LlmHints.Content] = "Hello there, friend." } });
+        Assert.Equal(5, response.Usage!.InputTokenCount);
+        Assert.Equal(response.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length, response.Usage.OutputTokenCount);
+        Assert.Equal(response.Usage.InputTokenCount + response.Usage.OutputTokenCount, response.Usage.TotalTokenCount);
     }
 }
