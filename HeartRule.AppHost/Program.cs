@@ -19,8 +19,8 @@ var persistence = builder.AddService<Projects.HeartRule_Persistence>("persistenc
     .WaitFor(db).WaitFor(messaging);
 
 var scriptEngine = builder.AddService<Projects.HeartRule_ScriptEngine>("scriptengine")
-    .WithReference(messaging).WithReference(persistence)
-    .WaitFor(messaging).WaitFor(persistence)
+    .WithReference(redis).WithReference(persistence)
+    .WaitFor(redis).WaitFor(persistence)
     .WithAutoscaling(maxReplicas: 6);
 
 var sessions = builder.AddService<Projects.HeartRule_Sessions>("sessions")

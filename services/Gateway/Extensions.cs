@@ -9,8 +9,6 @@ namespace HeartRule.Gateway;
 
 public static class Extensions
 {
-    public const string RouterQueue = "gateway-router";
-
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         builder.AddValidatedOptions<GatewayOptions>("Gateway");
@@ -19,7 +17,6 @@ public static class Extensions
         builder.Services.AddSingleton<SessionRoutes>();
         builder.Services.AddSingleton<EventLog>();
         builder.Services.AddSingleton<LocalSubscriptions>();
-        builder.Services.AddSingleton<NodeQueueObserver>();
         builder.Services.AddSingleton<SessionOwners>();
         builder.Services.AddSingleton<SessionOwnership>();
         builder.Services.AddSingleton<FrameDispatcher>();
@@ -33,6 +30,8 @@ public static class Extensions
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddHostedService<RouteHeartbeat>();
+        builder.Services.AddHostedService<NodeChannelListener>();
+        builder.Services.AddHostedService<RetiredRouterQueue>();
         builder.Services.AddHostedService<IdleSweeper>();
         builder.Services.AddSingleton<TokenRefresh>();
         builder.Services.AddHostedService<TokenExpirySweeper>();
@@ -51,29 +50,11 @@ public static class Extensions
         builder.AddHeartRuleMessaging(
             x =>
             {
-                x.AddConsumer<EventRouterConsumer>().ExcludeFromConfigureEndpoints();
-                x.AddConsumer<NodeDeliveryConsumer>().ExcludeFromConfigureEndpoints();
                 x.AddConsumer<SafetyAlertConsumer>().ExcludeFromConfigureEndpoints();
             },
             (context, cfg) =>
             {
-                cfg.ReceiveEndpoint(RouterQueue, e =>
-                {
-                    e.PrefetchCount = 128;
-                    e.ConfigureConsumer<EventRouterConsumer>(context);
-                });
                 var node = context.GetRequiredService<NodeIdentity>();
-                // The node's own queue lives and dies with the node; events for it while it is gone are
-                // recovered by the clients' resume, not by the queue.
-                cfg.ReceiveEndpoint(node.EndpointName, e =>
-                {
-                    e.AutoDelete = true;
-                    e.Durable = false;
-                    e.ConfigureConsumeTopology = false;
-                    e.PrefetchCount = 128;
-                    e.ConfigureConsumer<NodeDeliveryConsumer>(context);
-                    e.ConnectReceiveEndpointObserver(context.GetRequiredService<NodeQueueObserver>());
-                });
                 // Alerts fan out: each node's own queue, bound to the flag's exchange, so every node hears every flag.
                 cfg.ReceiveEndpoint(node.EndpointName + "-safety", e =>
                 {

@@ -24,7 +24,7 @@ public sealed class GatewayMetrics
     /// <summary>Frame types for what did not parse as a frame.</summary>
     public const string InvalidFrame = "invalid";
     public const string BinaryFrame = "binary";
-    /// <summary>A routed frame from a router that predates frame types on the bus.</summary>
+    /// <summary>A frame in the event log from a version that predates frame types.</summary>
     public const string UnknownFrame = "unknown";
     /// <summary>A handshake whose head did not arrive within the handshake timeout; it gets no answer.</summary>
     public const string TimeoutReason = "timeout";

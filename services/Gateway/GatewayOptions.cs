@@ -25,11 +25,6 @@ public sealed class GatewayOptions
     public TimeSpan RouteLease { get; set; } = TimeSpan.FromSeconds(30);
     [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
-    /// <summary>Recent events kept per session in Redis for resume; older ones come from the database.</summary>
-    [Range(1, 1_000_000)]
-    public int EventLogLength { get; set; } = 1000;
-    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
-    public TimeSpan EventLogTtl { get; set; } = TimeSpan.FromHours(24);
     [Range(1, 100_000)]
     public int MaxConnectionsPerUser { get; set; } = 16;
     /// <summary>Frames a socket may send per second, sustained, and in one burst.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using HeartRule.Engine;
 using HeartRule.Infrastructure;
+using HeartRule.Infrastructure.Delivery;
 
 namespace HeartRule.ScriptEngine;
 
@@ -28,8 +29,10 @@ public static class Extensions
         builder.Services.AddScoped<TurnRunner>();
         // Engine state travels as a JSON string inside the body: the default encoder would write each of its quotes as \u0022.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-        // The broker carries only the streamed pieces of AI messages, to the gateways.
-        builder.AddHeartRuleMessaging();
+        // The streamed pieces of AI messages go to the gateways' sockets through Redis. A Redis that is down costs only
+        // previews, so it does not make the engine unready.
+        builder.AddHeartRuleRedis(healthCheck: false);
+        builder.AddSessionEventDelivery();
         return builder;
     }
 }

@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HeartRule.Contracts;
 using HeartRule.Engine;
+using HeartRule.Infrastructure.Delivery;
 using HeartRule.Localization;
-using MassTransit;
 using Microsoft.Extensions.AI;
 
 namespace HeartRule.ScriptEngine;
@@ -11,10 +11,10 @@ namespace HeartRule.ScriptEngine;
 /// <summary>
 /// Runs one turn: the engine is stateless, everything it needs arrives in the request, and the answer is the whole
 /// result. Sessions calls it over HTTP (<see cref="TurnEndpoints"/>); only the streamed pieces of AI messages go
-/// through the broker, to the gateways.
+/// elsewhere: straight to the gateways' sockets.
 /// </summary>
 public sealed class TurnRunner(
-    ScriptCatalog catalog, IChatClient chat, EngineSettings settings, SafetyOptions safety, IPublishEndpoint publisher, TimeProvider time, ILogger<TurnRunner> logger)
+    ScriptCatalog catalog, IChatClient chat, EngineSettings settings, SafetyOptions safety, SessionEventDelivery delivery, TimeProvider time, ILogger<TurnRunner> logger)
 {
     public async Task<TurnExecuted> RunAsync(ExecuteTurn request, CancellationToken ct)
     {
@@ -28,8 +28,7 @@ public sealed class TurnRunner(
                 Catalogue.Get(locale, "error.scriptVersionMissing", ("script", request.ScriptId), ("version", request.ScriptVersion)), false));
         }
 
-        // Transient: a lost piece costs a moment of preview, never a message (the final message is the durable one).
-        var streamer = new DeltaStreamer(request.SessionId, delta => publisher.Publish(delta, context => context.Durable = false, ct), time);
+        var streamer = new DeltaStreamer(request.SessionId, SendDeltaAsync, time);
         var executor = new ScriptExecutor(chat, new EngineOptions
         {
             Skills = catalog,
@@ -55,6 +54,19 @@ public sealed class TurnRunner(
             logger.LogError(cause, "Turn of session {SessionId} failed at action {ActionId}: {Code}", request.SessionId, failure.ActionId, failure.Code);
         await streamer.CompleteAsync();
         return ToContract(result, streamer.MessageIdAt, request.OmitLlmText);
+    }
+
+    /// <summary>A lost piece costs a moment of preview, never a message (the final message is the durable one): not worth failing the turn.</summary>
+    private async Task SendDeltaAsync(MessageDeltaProduced delta)
+    {
+        try
+        {
+            await delivery.DeliverDeltaAsync(delta);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            logger.LogDebug(ex, "A piece of message {MessageId} of session {SessionId} was not delivered", delta.MessageId, delta.SessionId);
+        }
     }
 
     public static TurnExecuted ToContract(TurnResult r, Func<int, Guid> messageIdAt, bool omitLlmText = false) => new()

@@ -1,5 +1,6 @@
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
+using HeartRule.Infrastructure.Delivery;
 using MassTransit;
 
 namespace HeartRule.Sessions;
@@ -9,6 +10,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
         builder.AddHeartRuleRedis();
+        builder.AddSessionEventDelivery();
         builder.AddHeartRuleAuthentication();
         builder.Services.AddHeartRuleProblems();
         builder.Services.AddSingleton<SessionOwners>();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using HeartRule.Contracts;
 using HeartRule.Engine;
 using HeartRule.Infrastructure;
+using HeartRule.Infrastructure.Delivery;
 using HeartRule.Localization;
 using MassTransit;
 
@@ -18,6 +19,7 @@ public sealed class TurnProcessor(
     PersistenceClient persistence,
     EngineClient engine,
     IPublishEndpoint publisher,
+    SessionEventDelivery delivery,
     TimeProvider time,
     SessionsMetrics metrics,
     ILogger<TurnProcessor> logger)
@@ -29,7 +31,7 @@ public sealed class TurnProcessor(
         if (existing is not null)
         {
             // A redelivered start: the session exists, so its first turn was committed; make sure it was published.
-            if (existing.PublishableLastTurn is { Turn: 0 } first) await publisher.Publish(first, ct);
+            if (existing.PublishableLastTurn is { Turn: 0 } first) await PublishAsync(first, ct);
             return new StartOutcome(existing.PublishableLastTurn, null);
         }
 
@@ -112,7 +114,7 @@ public sealed class TurnProcessor(
                 // have gone out before a crash); older ones were delivered long ago, since later turns followed.
                 if (record.PublishableLastTurn is { } last && last.ClientMessageId == input.ClientMessageId)
                 {
-                    await publisher.Publish(last, ct);
+                    await PublishAsync(last, ct);
                     if (last.Summary.Safety is { Acted: true } safety) await PublishFlagAsync(last, safety, ct);
                 }
                 logger.LogInformation("Input {ClientMessageId} of session {SessionId} was already processed", input.ClientMessageId, input.SessionId);
@@ -171,7 +173,7 @@ public sealed class TurnProcessor(
             }
             else if (record.PublishableLastTurn is { } last && last.ClientMessageId == command.ClientMessageId)
             {
-                await publisher.Publish(last, ct);
+                await PublishAsync(last, ct);
             }
             return false;
         }
@@ -266,13 +268,21 @@ public sealed class TurnProcessor(
         if (!await store.TrySaveAsync(next, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");
 
-        await publisher.Publish(turn, ct);
+        await PublishAsync(turn, ct);
         if (executed.Safety is { Acted: true } safety) await PublishFlagAsync(turn, safety, ct);
         metrics.TurnEnded(executionStatus, acceptedAt, time.GetUtcNow());
         logger.LogInformation("Session {SessionId} turn {Turn} committed: {ExecutionStatus}, seq {FirstSeq}..{LastSeq}",
             record.SessionId, turn.Turn, executionStatus, record.LastSeq + 1, seq);
         return turn;
     }
+
+    /// <summary>
+    /// A committed turn goes to the broker for storing (durable: Persistence may be down) and, at the same time, straight
+    /// to the sockets (through the event log). The input is acknowledged only once both are done; after a failure of
+    /// either it is handled again, which repeats both.
+    /// </summary>
+    private Task PublishAsync(TurnCompleted turn, CancellationToken ct) =>
+        Task.WhenAll(publisher.Publish(turn, ct), delivery.DeliverTurnAsync(turn));
 
     /// <summary>
     /// The alert for counsellors, published after the turn. The flag itself is stored by Persistence from the turn; a
@@ -331,11 +341,11 @@ public sealed class TurnProcessor(
     {
         logger.LogInformation("Session {SessionId}: rejected {ClientMessageId} with {Code}", sessionId, clientMessageId, code);
         var error = new ErrorInfo(code, message, ErrorCodes.Describe(code).CanRetry);
-        await publisher.Publish(new TurnRejected
+        await delivery.DeliverRejectionAsync(new TurnRejected
         {
             SessionId = sessionId, UserId = userId, ClientMessageId = clientMessageId, RequestId = requestId, Error = error, ReplyTo = replyTo,
             SenderOnly = senderOnly,
-        }, ct);
+        });
         metrics.TurnEnded(SessionsMetrics.Rejected, acceptedAt, time.GetUtcNow());
         return error;
     }

@@ -12,11 +12,12 @@ public static class RedisExtensions
     /// One multiplexer per process (it is thread-safe and meant to be shared), through Aspire's Redis client: its
     /// health check makes /health report Redis, and its instrumentation traces every command.
     /// </summary>
-    public static IHostApplicationBuilder AddHeartRuleRedis(this IHostApplicationBuilder builder)
+    /// <param name="healthCheck">Whether the service is unready while Redis is down (false: it can do its work without it).</param>
+    public static IHostApplicationBuilder AddHeartRuleRedis(this IHostApplicationBuilder builder, bool healthCheck = true)
     {
         if (builder.Configuration.GetConnectionString(ConnectionName) is null)
             throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured (the AppHost injects it).");
-        builder.AddRedisClient(ConnectionName, configureOptions: options =>
+        builder.AddRedisClient(ConnectionName, settings => settings.DisableHealthChecks |= !healthCheck, configureOptions: options =>
         {
             // A Redis that is down at start must not keep the service from starting: the multiplexer reconnects,
             // and /health says not ready meanwhile.

@@ -5,7 +5,8 @@ namespace HeartRule.Infrastructure;
 /// <summary>
 /// Every Redis key HeartRule keeps for one session, for erasure to remove them all. Each is written by its owner:
 /// the record by Sessions (SessionStateStore), owner and input numbering by <see cref="SessionOwners"/>, the event log
-/// and the routes by the Gateway (EventLog, SessionRoutes); a key added there belongs here too.
+/// by the services that deliver (<see cref="Delivery.SessionEventDelivery"/>), the routes by the Gateway (SessionRoutes);
+/// a key added there belongs here too.
 /// </summary>
 public static class SessionKeys
 {

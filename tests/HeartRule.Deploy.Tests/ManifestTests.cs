@@ -157,10 +157,11 @@ public sealed class ManifestTests(DefaultRendering fixture) : IClassFixture<Defa
         Assert.Equal($"Host=postgres;Port=5432;Username={postgres["POSTGRES_USER"]};Password={postgres["POSTGRES_PASSWORD"]};Database={postgres["POSTGRES_DB"]}",
             persistence["ConnectionStrings__heartrule"]);
         var rabbit = Env(Single("StatefulSet", "messaging"));
-        foreach (var service in Services)
+        foreach (var service in (string[])["gateway", "persistence", "sessions"])
             Assert.Equal($"amqp://{rabbit["RABBITMQ_DEFAULT_USER"]}:{rabbit["RABBITMQ_DEFAULT_PASS"]}@messaging:5672", Env(Single("Deployment", service))["ConnectionStrings__messaging"]);
         var redis = Env(Single("StatefulSet", "redis"));
-        Assert.StartsWith($"redis:6379,password={redis["REDIS_PASSWORD"]}", Env(Single("Deployment", "sessions"))["ConnectionStrings__redis"]);
+        foreach (var service in (string[])["gateway", "scriptengine", "sessions"])
+            Assert.StartsWith($"redis:6379,password={redis["REDIS_PASSWORD"]}", Env(Single("Deployment", service))["ConnectionStrings__redis"]);
         Assert.Equal("http://persistence:8080", Env(Single("Deployment", "gateway"))["services__persistence__http__0"]);
         Assert.Equal("http://scriptengine:8080", Env(Single("Deployment", "sessions"))["services__scriptengine__http__0"]);
         Assert.All(Services, s => Assert.Equal("Production", Env(Single("Deployment", s))["ASPNETCORE_ENVIRONMENT"]));

@@ -1,6 +1,8 @@
 using System.IO.Pipelines;
 using System.Net.WebSockets;
+using HeartRule.Contracts;
 using HeartRule.Gateway.Connections;
+using HeartRule.Localization;
 using HeartRule.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -132,5 +134,32 @@ public class ClientConnectionTests
         await pair.ToServer.Writer.CompleteAsync(); // the client goes away
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(connection.IsClosed);
+    }
+    [Fact]
+    public async Task Frames_queued_while_a_command_awaits_its_confirm_go_out_after_its_ack()
+    {
+        var (_, _, client, connection, _) = Connect();
+
+        connection.Send("{\"n\":0}", "test");
+        connection.HoldFrames();
+        connection.Send("{\"n\":1}", "test"); // the command's answer, faster than the broker's confirm
+        connection.SendError(ErrorCodes.RateLimited, LocalText.Of("error.tooManyFrames"));
+        connection.ReleaseHeld(new AckFrame { RequestId = "r1", ClientMessageId = "c1" });
+        connection.HoldFrames();
+        connection.Send("{\"n\":2}", "test");
+        connection.ReleaseHeld(null); // the socket closed meanwhile: what was held still goes, in order
+
+        var received = new List<string>();
+        var buffer = new byte[1024];
+        while (received.Count < 5)
+        {
+            var result = await client.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            received.Add(System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+        Assert.Equal("{\"n\":0}", received[0]);
+        Assert.Contains("\"type\":\"ack\"", received[1]);
+        Assert.Equal("{\"n\":1}", received[2]);
+        Assert.Contains("\"type\":\"error\"", received[3]);
+        Assert.Equal("{\"n\":2}", received[4]);
     }
 }

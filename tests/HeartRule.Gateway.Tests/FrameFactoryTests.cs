@@ -1,6 +1,6 @@
 using System.Text.Json;
 using HeartRule.Contracts;
-using HeartRule.Gateway.Routing;
+using HeartRule.Protocol;
 
 namespace HeartRule.Gateway.Tests;
 

@@ -79,6 +79,29 @@ public sealed class RedisLossTests(SystemFixture system)
             .Select(scope => scope.Value.TryGetProperty("client_name", out var name) ? name.GetString() : null).OfType<string>());
     }
 
+    /// <summary>
+    /// Turns reach the gateway nodes over Redis pub/sub, which keeps nothing for a node while its subscription is down:
+    /// each node subscribes again and catches its sockets up from the event log, and a socket that stayed open goes on.
+    /// </summary>
+    [Fact]
+    public async Task After_a_redis_restart_every_gateway_node_subscribes_again_and_an_open_socket_goes_on()
+    {
+        await using var client = await system.ConnectAsync("redis-restart");
+        var (sessionId, first) = await client.StartAsync("intake");
+        await system.WaitUntilStoredAsync(sessionId, turns: 1);
+        int CatchUps(int node) => system.Instances.Logs("gateway", node).Count(l => l.Contains("catching up", StringComparison.Ordinal));
+        var before = new[] { CatchUps(0), CatchUps(1) };
+
+        await system.Instances.StopAsync("redis");
+        await system.Instances.StartAsync("redis");
+        await system.Instances.WaitUntilAsync(() => CatchUps(0) > before[0] && CatchUps(1) > before[1], TimeSpan.FromSeconds(60),
+            "both gateway nodes to be subscribed again and catch their sockets up");
+
+        var second = await client.SayAsync(sessionId, "Alex");
+        Assert.Equal(["Nice to meet you, Alex. What brings you here today?"], second.AiTexts);
+        Assert.Equal(first.Completed.Seq + 1, second.Messages[0].Seq);
+    }
+
     [Fact]
     public async Task Every_redis_key_of_a_session_expires_when_the_session_idles()
     {

@@ -49,9 +49,11 @@ public sealed class TracingTests(SystemFixture system)
         Assert.Equal(("persistence", "HeartRule.Persistence"), (batch.Service, batch.Scope));
         Assert.Contains(batch.Links, l => l.TraceId == traceId);
         Assert.Contains(trace, s => s.Scope == NpgsqlScope && s.Service == "persistence");
-        // Redis: the gateway's (ownership, input number, routes) and Sessions' (the session record's read and compare-and-set).
+        // Redis: the gateway's (ownership, input number) and Sessions' (the session record, the event log, the routes).
         Assert.Contains(trace, s => s.Scope == RedisScope && s.Service == "gateway");
         Assert.Contains(trace, s => s.Scope == RedisScope && s.Service == "sessions");
+        // The turn's events reach the client's node through Redis, not the bus: its delivery is still in the trace.
+        Assert.Contains(trace, s => (s.Service, s.Scope, s.Name) == ("gateway", "HeartRule.Gateway", "gateway.deliver"));
 
         // Nothing the client typed or the model wrote, in any span received (not only this trace's).
         var received = telemetry.Spans;
@@ -83,6 +85,7 @@ public sealed class TracingTests(SystemFixture system)
             && trace.Any(s => s.Name == "gateway.input")
             && trace.Any(s => s.Name == "llm.call")
             && trace.Any(s => s.Name == "persistence.write_batch")
+            && trace.Any(s => s.Name == "gateway.deliver")
             && trace.Any(s => s.Scope == NpgsqlScope)
             // Redis command spans are exported some seconds late: the instrumentation drains its profiler on a timer.
             && trace.Any(s => s.Scope == RedisScope && s.Service == "gateway")

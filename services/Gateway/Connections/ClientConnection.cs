@@ -29,6 +29,9 @@ public sealed class ClientConnection
     // No frame is queued after this: the close frame is the last thing the sender writes.
     private bool _sendsCompleted;
     private (WebSocketCloseStatus Status, string Reason)? _closeRequest;
+    // Frames queued while one of this socket's commands waits for the broker's confirm (HoldFrames): an answer can
+    // come back faster than the confirm, and the client is promised the command's ack or error before its answer.
+    private List<byte[]>? _held;
 
     public ClientConnection(WebSocket socket, string userId, TokenBucket bucket, GatewayOptions options, GatewayMetrics metrics, ILogger logger)
     {
@@ -90,7 +93,32 @@ public sealed class ClientConnection
 
     /// <summary>An error frame, its message in the socket's language.</summary>
     public void SendError(string code, LocalText message, string? requestId = null, Guid? sessionId = null) =>
-        Send(new ErrorFrame { Code = code, Message = message.In(Locale), RequestId = requestId, SessionId = sessionId, Retryable = ErrorCodes.Describe(code).CanRetry });
+        Send(Error(code, message, requestId, sessionId));
+
+    public ErrorFrame Error(string code, LocalText message, string? requestId = null, Guid? sessionId = null) =>
+        new() { Code = code, Message = message.In(Locale), RequestId = requestId, SessionId = sessionId, Retryable = ErrorCodes.Describe(code).CanRetry };
+
+    /// <summary>Frames queued from now on wait until <see cref="ReleaseHeld"/>, which sends its own frame before them.</summary>
+    public void HoldFrames()
+    {
+        lock (_outbox) _held ??= [];
+    }
+
+    /// <summary>Sends <paramref name="first"/> (a command's ack or error), then every frame held since <see cref="HoldFrames"/>.</summary>
+    public void ReleaseHeld(Frame? first)
+    {
+        var payload = first is null ? null : ProtocolJson.Serialize(first);
+        lock (_outbox)
+        {
+            var held = _held;
+            _held = null;
+            if (_sendsCompleted) return;
+            if (payload is not null) _outbox.Enqueue(payload);
+            if (held is not null) foreach (var frame in held) _outbox.Enqueue(frame);
+            if (_outbox.Count > 0) StartSenderLocked();
+        }
+        if (first is not null) _metrics.FrameSent(first.Type);
+    }
 
     private void Enqueue(byte[] payload, string frameType)
     {
@@ -99,8 +127,12 @@ public sealed class ClientConnection
         {
             // After a close request, or once sending failed, a frame could not be sent anyway.
             if (_sendsCompleted) return;
-            overflow = _outbox.Count >= _options.SendQueueCapacity;
-            if (!overflow)
+            overflow = _outbox.Count + (_held?.Count ?? 0) >= _options.SendQueueCapacity;
+            if (!overflow && _held is not null)
+            {
+                _held.Add(payload);
+            }
+            else if (!overflow)
             {
                 _outbox.Enqueue(payload);
                 StartSenderLocked();

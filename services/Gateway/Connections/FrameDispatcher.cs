@@ -98,16 +98,15 @@ public sealed class FrameDispatcher(
         using var activity = GatewayActivities.StartTurn(GatewayActivities.Input, frame.SessionId);
         using var scope = logger.BeginScope("sessionId:{sessionId}", frame.SessionId);
         if (connection.OwnedSession != frame.SessionId && !await CheckOwnerAsync(connection, frame.SessionId, frame.RequestId)) return;
-        if (!await TrySendAsync(connection, frame.SessionId, frame.RequestId, new SubmitInput
+        // Acked once the broker has confirmed the message: from then on the input is not lost.
+        await TrySendAsync(connection, frame.SessionId, frame.RequestId, new SubmitInput
         {
             SessionId = frame.SessionId, UserId = connection.UserId, ClientMessageId = frame.ClientMessageId,
             RequestId = frame.RequestId, Text = frame.Text, ReceivedAt = time.GetUtcNow(),
             InputSeq = await owners.NextInputSeqAsync(frame.SessionId, frame.ClientMessageId),
             ReplyTo = new ReplyAddress(node.Id, connection.Id),
             ClientLocale = connection.Locale,
-        })) return;
-        // The broker has confirmed the message: from here on the input is not lost.
-        connection.Send(new AckFrame { RequestId = frame.RequestId, ClientMessageId = frame.ClientMessageId });
+        }, new AckFrame { RequestId = frame.RequestId, ClientMessageId = frame.ClientMessageId });
     }
 
     /// <summary>
@@ -140,37 +139,45 @@ public sealed class FrameDispatcher(
             connection.SendError(ErrorCodes.Forbidden, LocalText.Of("error.otherUsersSession"), requestId, sessionId);
             return;
         }
-        if (!await TrySendAsync(connection, sessionId, requestId, new CounsellorCommand
+        await TrySendAsync(connection, sessionId, requestId, new CounsellorCommand
         {
             SessionId = sessionId, CounsellorId = connection.UserId, Roles = [.. connection.User.Roles], Action = action,
             ClientMessageId = clientMessageId, Text = text, RequestId = requestId, ReceivedAt = time.GetUtcNow(),
             InputSeq = await owners.NextInputSeqAsync(sessionId, clientMessageId),
             ReplyTo = new ReplyAddress(node.Id, connection.Id), ClientLocale = connection.Locale,
-        })) return;
-        connection.Send(new AckFrame { RequestId = requestId, ClientMessageId = clientMessageId });
+        }, new AckFrame { RequestId = requestId, ClientMessageId = clientMessageId });
     }
 
     /// <summary>
     /// Sends a command to the session's partition queue and waits for the broker's confirm, at most
-    /// <see cref="GatewayOptions.AcceptTimeout"/>. When the broker does not take it in time (it is down or
-    /// restarting), the client is told at once to send it again — a retryable SERVICE_UNAVAILABLE, never silence.
+    /// <see cref="GatewayOptions.AcceptTimeout"/>, then sends <paramref name="ack"/>. When the broker does not take it
+    /// in time (it is down or restarting), the client is told at once to send it again — a retryable
+    /// SERVICE_UNAVAILABLE, never silence. Either comes before anything the command caused: Sessions may answer before
+    /// the confirm is back, so the socket's frames wait meanwhile.
     /// </summary>
-    private async Task<bool> TrySendAsync<T>(ClientConnection connection, Guid sessionId, string? requestId, T command) where T : class
+    private async Task<bool> TrySendAsync<T>(ClientConnection connection, Guid sessionId, string? requestId, T command, AckFrame? ack = null) where T : class
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.Closed);
         timeout.CancelAfter(options.AcceptTimeout);
+        Frame? first = null;
+        connection.HoldFrames();
         try
         {
             var endpoint = await bus.GetSendEndpoint(SessionQueues.AddressOf(sessionId));
             await endpoint.Send(command, timeout.Token);
+            first = ack;
             return true;
         }
         catch (Exception ex) when (!connection.Closed.IsCancellationRequested)
         {
             logger.LogWarning("The broker did not take {Command} of session {SessionId} within {Timeout}: {Error}",
                 typeof(T).Name, sessionId, options.AcceptTimeout, ex.GetType().Name);
-            connection.SendError(ErrorCodes.ServiceUnavailable, LocalText.Of("error.brokerTimeout"), requestId, sessionId);
+            first = connection.Error(ErrorCodes.ServiceUnavailable, LocalText.Of("error.brokerTimeout"), requestId, sessionId);
             return false;
+        }
+        finally
+        {
+            connection.ReleaseHeld(first);
         }
     }
 

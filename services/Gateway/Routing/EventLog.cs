@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HeartRule.Contracts;
+using HeartRule.Infrastructure.Delivery;
 using StackExchange.Redis;
 
 namespace HeartRule.Gateway.Routing;
@@ -7,28 +8,11 @@ namespace HeartRule.Gateway.Routing;
 /// <summary>
 /// The recent events of each session, for resume and gap repair: a Redis sorted set scored by seq (so writers
 /// that race each other still leave it in order, and a repeated add changes nothing), bounded in length and
-/// age. What it no longer holds comes from the stored transcript.
+/// age, written by the service that delivers them (SessionEventDelivery). What it no longer holds comes from the
+/// stored transcript.
 /// </summary>
-public sealed class EventLog(IConnectionMultiplexer redis, TranscriptClient transcript, GatewayOptions options)
+public sealed class EventLog(IConnectionMultiplexer redis, TranscriptClient transcript)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private static RedisKey Key(Guid sessionId) => $"hr:events:{sessionId}";
-
-    public async Task AppendAsync(Guid sessionId, IEnumerable<RoutedFrame> frames)
-    {
-        var entries = frames.Where(f => f.Seq is not null)
-            .Select(f => new SortedSetEntry(JsonSerializer.Serialize(f, Json), f.Seq!.Value)).ToArray();
-        if (entries.Length == 0) return;
-        var db = redis.GetDatabase();
-        var batch = db.CreateBatch();
-        var add = batch.SortedSetAddAsync(Key(sessionId), entries);
-        var trim = batch.SortedSetRemoveRangeByRankAsync(Key(sessionId), 0, -options.EventLogLength - 1);
-        var expire = batch.KeyExpireAsync(Key(sessionId), options.EventLogTtl);
-        batch.Execute();
-        await Task.WhenAll(add, trim, expire);
-    }
-
     /// <summary>Events with afterSeq &lt; seq ≤ upToSeq (or all that follow), in order.</summary>
     public async Task<IReadOnlyList<RoutedFrame>> ReadAsync(Guid sessionId, long afterSeq, long? upToSeq, CancellationToken ct)
     {
@@ -44,8 +28,8 @@ public sealed class EventLog(IConnectionMultiplexer redis, TranscriptClient tran
     public async IAsyncEnumerable<IReadOnlyList<RoutedFrame>> ReadPagesAsync(Guid sessionId, long afterSeq, long? upToSeq, int pageSize,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var values = await redis.GetDatabase().SortedSetRangeByScoreAsync(Key(sessionId), afterSeq, upToSeq ?? double.PositiveInfinity, Exclude.Start);
-        var recent = values.Select(v => JsonSerializer.Deserialize<RoutedFrame>((string)v!, Json)!).ToList();
+        var values = await redis.GetDatabase().SortedSetRangeByScoreAsync(DeliveryKeys.EventLog(sessionId), afterSeq, upToSeq ?? double.PositiveInfinity, Exclude.Start);
+        var recent = values.Select(v => JsonSerializer.Deserialize<RoutedFrame>((string)v!, DeliveryKeys.Json)!).ToList();
         var firstRecent = recent.Count > 0 ? recent[0].Seq!.Value : (long?)null;
         if (firstRecent != afterSeq + 1)
         {

@@ -5,8 +5,6 @@ public sealed class NodeIdentity
 {
     public string Id { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..^24].ToLowerInvariant();
 
-    /// <summary>The node's exchange (bound to its own auto-delete queue): deliveries for its sockets go here.</summary>
-    public string EndpointName => EndpointNameFor(Id);
-
-    public static string EndpointNameFor(string nodeId) => $"gateway-node-{nodeId}";
+    /// <summary>The node's own auto-delete queue for what every node hears (safety alerts), named after it.</summary>
+    public string EndpointName => $"gateway-node-{Id}";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HeartRule.Infrastructure.Delivery;
 using StackExchange.Redis;
 
 namespace HeartRule.Gateway.Routing;
@@ -10,8 +11,6 @@ namespace HeartRule.Gateway.Routing;
 /// </summary>
 public sealed class SessionRoutes(IConnectionMultiplexer redis, NodeIdentity node, GatewayOptions options, TimeProvider time)
 {
-    private static RedisKey Key(Guid sessionId) => $"hr:routes:{sessionId}";
-
     public Task ClaimAsync(Guid sessionId) => ClaimManyAsync([sessionId]);
 
     /// <summary>Claims (or renews) each session for this node; returns those whose claim was not there any more (Redis lost it).</summary>
@@ -24,8 +23,8 @@ public sealed class SessionRoutes(IConnectionMultiplexer redis, NodeIdentity nod
         var renewals = new List<Task>(sessionIds.Count);
         foreach (var sessionId in sessionIds)
         {
-            claims.Add((sessionId, batch.HashSetAsync(Key(sessionId), node.Id, expiry)));
-            renewals.Add(batch.KeyExpireAsync(Key(sessionId), options.RouteLease * 2));
+            claims.Add((sessionId, batch.HashSetAsync(DeliveryKeys.Routes(sessionId), node.Id, expiry)));
+            renewals.Add(batch.KeyExpireAsync(DeliveryKeys.Routes(sessionId), options.RouteLease * 2));
         }
         batch.Execute();
         await Task.WhenAll(renewals);
@@ -33,13 +32,5 @@ public sealed class SessionRoutes(IConnectionMultiplexer redis, NodeIdentity nod
         return [.. claims.Where(c => c.Added.Result).Select(c => c.SessionId)];
     }
 
-    public Task ReleaseAsync(Guid sessionId) => redis.GetDatabase().HashDeleteAsync(Key(sessionId), node.Id);
-
-    /// <summary>Nodes whose claim on the session is still alive.</summary>
-    public async Task<IReadOnlyList<string>> GetNodesAsync(Guid sessionId)
-    {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var entries = await redis.GetDatabase().HashGetAllAsync(Key(sessionId));
-        return entries.Where(e => long.TryParse((string?)e.Value, out var expiry) && expiry > now).Select(e => (string)e.Name!).ToList();
-    }
+    public Task ReleaseAsync(Guid sessionId) => redis.GetDatabase().HashDeleteAsync(DeliveryKeys.Routes(sessionId), node.Id);
 }

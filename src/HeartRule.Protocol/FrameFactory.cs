@@ -1,8 +1,7 @@
 using System.Text.Json;
 using HeartRule.Contracts;
-using HeartRule.Protocol;
 
-namespace HeartRule.Gateway.Routing;
+namespace HeartRule.Protocol;
 
 /// <summary>Turns bus events and stored events into protocol frames, serialised once for every socket.</summary>
 public static class FrameFactory
