@@ -79,7 +79,8 @@ public static class RabbitMQServerExtensions
                     log.file = false
                     # Throw-away test folders may sit on a small disk; the default alarm would block publishers.
                     disk_free_limit.absolute = 50MB
-                    """);
+
+                    """ + await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Infrastructure", "rabbitmq-heartrule.conf"), ct));
                 await File.WriteAllTextAsync(Path.Combine(dataFolder, "enabled_plugins"), "[].\n", ct);
                 // Empty, so that the system broker's /etc/rabbitmq/rabbitmq-env.conf is not read.
                 await File.WriteAllTextAsync(Path.Combine(dataFolder, "rabbitmq-env.conf"), "", ct);

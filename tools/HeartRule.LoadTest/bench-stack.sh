@@ -52,6 +52,9 @@ infra() {
 
   mkdir -p "$BASE/rmq/mnesia" "$BASE/rmq/log"
   echo "[]." >"$BASE/rmq/plugins"
+  # The broker's tuning as the build being measured has it (an older build may have none: compare.sh then shows its effect).
+  rm -f "$BASE/rmq/rabbitmq.conf"
+  [ ! -f "$ROOT/eng/images/rabbitmq/heartrule.conf" ] || cp "$ROOT/eng/images/rabbitmq/heartrule.conf" "$BASE/rmq/rabbitmq.conf"
   # Erlang's port mapper on a port of its own, started here and stopped with the rest: left to themselves, the
   # broker and rabbitmqctl start one as a daemon that outlives the stack.
   (export HOME=$BASE/rmq ERL_EPMD_PORT=28674 ERL_EPMD_ADDRESS=127.0.0.1

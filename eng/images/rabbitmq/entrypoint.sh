@@ -19,6 +19,7 @@ log.console = true
 log.console.level = info
 log.file = false
 CONF
+  cat /etc/rabbitmq/heartrule.conf >> "$conf"
   export RABBITMQ_CONFIG_FILE=${conf%.conf}
   export RABBITMQ_LOGS=-
   mkdir -p /var/lib/rabbitmq/log
