@@ -22,10 +22,11 @@ public sealed class TurnBatchOptions
     public int MessageLimit { get; set; } = 100;
     /// <summary>
     /// How long a batch waits to fill after its first turn: the latency added to storing (not to the client, whose
-    /// frames go their own way). 50 ms makes ~5 turns per transaction at 100 turns/s, where 20 ms made ~2.
+    /// frames go their own way). 100 ms makes ~10 turns per transaction at 100 turns/s, where 50 ms made ~5: the
+    /// set-based writes cost PostgreSQL less per turn the larger the batch (docs/benchmarks.md).
     /// </summary>
     [Range(0, 60_000)]
-    public int TimeLimitMs { get; set; } = 50;
+    public int TimeLimitMs { get; set; } = 100;
     /// <summary>Batches written at once.</summary>
     [Range(1, 1_000)]
     public int ConcurrencyLimit { get; set; } = 2;
