@@ -9,6 +9,29 @@ namespace HeartRule.IntegrationTests;
 [Collection(SystemCollection.Name)]
 public sealed class ConversationTests(SystemFixture system)
 {
+    /// <summary>
+    /// The answer travels Sessions → Redis → gateway and can be quicker than the broker's confirm of the input; the
+    /// gateway holds it until the ack is out. A refusal (an input on a finished session) needs no engine and is the
+    /// quickest answer there is.
+    /// </summary>
+    [Fact]
+    public async Task Every_input_is_acked_before_anything_it_causes_reaches_its_socket()
+    {
+        await using var client = await system.ConnectAsync("ack-first");
+        var (sessionId, _) = await client.StartAsync("intake");
+        string[] inputs = ["Alex", "trouble sleeping", .. Enumerable.Repeat("are you still there?", 20)];
+        foreach (var (text, i) in inputs.Select((t, i) => (t, i)))
+        {
+            await client.SendAsync(new InputFrame { RequestId = $"r{i}", SessionId = sessionId, ClientMessageId = $"c{i}", Text = text });
+            var next = await client.NextAsync(TimeSpan.FromSeconds(30));
+            while (next is PongFrame) next = await client.NextAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal($"r{i}", Assert.IsType<AckFrame>(next).RequestId);
+            // The intake script ends after two answers: the inputs after that are refused.
+            var answer = await client.WaitForAsync<Frame>(f => f is TurnCompletedFrame || f is ErrorFrame { RequestId: var r } && r == $"r{i}");
+            if (i >= 2) Assert.Equal("SESSION_COMPLETED", Assert.IsType<ErrorFrame>(answer).Code);
+        }
+    }
+
     [Fact]
     public async Task The_intake_conversation_runs_end_to_end_and_is_stored()
     {
