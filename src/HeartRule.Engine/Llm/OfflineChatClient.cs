@@ -39,9 +39,9 @@ public sealed class OfflineChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var prompt = string.Join("\n", messages.Select(m => m.Text));
         var text = Reply(options);
-        var (input, output) = (CountTokens(prompt), CountTokens(text));
+        // The prompt's words are its messages' words: counted message by message, the prompt is never joined.
+        var (input, output) = (messages.Sum(m => CountTokens(m.Text)), CountTokens(text));
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
         {
             ModelId = ModelId,
