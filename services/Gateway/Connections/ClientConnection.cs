@@ -128,14 +128,17 @@ public sealed class ClientConnection
             // After a close request, or once sending failed, a frame could not be sent anyway.
             if (_sendsCompleted) return;
             overflow = _outbox.Count + (_held?.Count ?? 0) >= _options.SendQueueCapacity;
-            if (!overflow && _held is not null)
+            if (!overflow)
             {
-                _held.Add(payload);
-            }
-            else if (!overflow)
-            {
-                _outbox.Enqueue(payload);
-                StartSenderLocked();
+                if (_held is not null)
+                {
+                    _held.Add(payload);
+                }
+                else
+                {
+                    _outbox.Enqueue(payload);
+                    StartSenderLocked();
+                }
             }
         }
         if (!overflow)
