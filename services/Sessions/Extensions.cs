@@ -17,6 +17,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionsMetrics>();
         builder.Services.AddSingleton<SessionStateStore>();
+        builder.Services.AddSingleton<PublishedTurns>();
         builder.Services.AddScoped<TurnProcessor>();
         // "http://persistence" is resolved by service discovery (services__persistence__http__0).
         builder.Services.AddHttpClient<PersistenceClient>(c => c.BaseAddress = new Uri("http://persistence")).AddServiceToken();

@@ -20,6 +20,7 @@ public sealed class TurnProcessor(
     EngineClient engine,
     IPublishEndpoint publisher,
     SessionEventDelivery delivery,
+    PublishedTurns published,
     TimeProvider time,
     SessionsMetrics metrics,
     ILogger<TurnProcessor> logger)
@@ -112,11 +113,7 @@ public sealed class TurnProcessor(
             {
                 // A retry of an input whose turn is committed: publish it again if it is the latest (it may not
                 // have gone out before a crash); older ones were delivered long ago, since later turns followed.
-                if (record.PublishableLastTurn is { } last && last.ClientMessageId == input.ClientMessageId)
-                {
-                    await PublishAsync(last, ct);
-                    if (last.Summary.Safety is { Acted: true } safety) await PublishFlagAsync(last, safety, ct);
-                }
+                if (record.PublishableLastTurn is { } last && last.ClientMessageId == input.ClientMessageId) await PublishAsync(last, ct);
                 logger.LogInformation("Input {ClientMessageId} of session {SessionId} was already processed", input.ClientMessageId, input.SessionId);
             }
             return;
@@ -265,11 +262,17 @@ public sealed class TurnProcessor(
             RestoredPosition = null,
             RestoredVariables = null,
         };
+        if (record.PublishableLastTurn is { } previous && !published.Knows(previous))
+        {
+            // Its publish failed, or was done by an instance before this one: it goes out before this turn is committed.
+            logger.LogInformation("Session {SessionId}: turn {Turn} is not known to be published; publishing it before turn {Next}",
+                record.SessionId, previous.Turn, turn.Turn);
+            await PublishAsync(previous, ct);
+        }
         if (!await store.TrySaveAsync(next, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");
 
         await PublishAsync(turn, ct);
-        if (executed.Safety is { Acted: true } safety) await PublishFlagAsync(turn, safety, ct);
         metrics.TurnEnded(executionStatus, acceptedAt, time.GetUtcNow());
         logger.LogInformation("Session {SessionId} turn {Turn} committed: {ExecutionStatus}, seq {FirstSeq}..{LastSeq}",
             record.SessionId, turn.Turn, executionStatus, record.LastSeq + 1, seq);
@@ -278,21 +281,23 @@ public sealed class TurnProcessor(
 
     /// <summary>
     /// A committed turn goes to the broker for storing (durable: Persistence may be down), then straight to the sockets
-    /// (through the event log). The input is acknowledged only once both are done; after a failure of either it is
-    /// handled again, which repeats both. Not at the same time: a client that saw a turn whose publish then failed
-    /// sent its next input, whose turn made the redelivered one no longer the session's last, and a turn that is not
-    /// the last is not published again; the fault suite found that turn missing from the database.
+    /// (through the event log), then its alert if it raised one. The input is acknowledged only once all are done;
+    /// after a failure of any it is handled again, which repeats them, and the session's next turn is not committed
+    /// before they are (<see cref="PublishedTurns"/>). Not at the same time: a client that saw a turn whose publish
+    /// then failed would send its next input with the turn on its way nowhere.
     /// </summary>
     private async Task PublishAsync(TurnCompleted turn, CancellationToken ct)
     {
         await publisher.Publish(turn, ct);
         await delivery.DeliverTurnAsync(turn);
+        if (turn.Summary.Safety is { Acted: true } safety) await PublishFlagAsync(turn, safety, ct);
+        published.Remember(turn);
     }
 
     /// <summary>
     /// The alert for counsellors, published after the turn. The flag itself is stored by Persistence from the turn; a
-    /// crash between the two publishes is mended by the input's redelivery, which publishes both again (consumers key
-    /// an alert on its session and seq, so a second copy changes nothing).
+    /// crash between the two publishes is mended by publishing both again (consumers key an alert on its session and
+    /// seq, so a second copy changes nothing).
     /// </summary>
     private async Task PublishFlagAsync(TurnCompleted turn, SafetyReport safety, CancellationToken ct)
     {
