@@ -119,6 +119,7 @@ public sealed class TurnProcessor(
             return;
         }
 
+        await PublishPreviousAsync(record, ct);
         if (record.HeldBy is not null)
         {
             // A counsellor holds the conversation: the input is theirs to answer; the engine only keeps it in its history.
@@ -175,6 +176,7 @@ public sealed class TurnProcessor(
             return false;
         }
 
+        await PublishPreviousAsync(record, ct);
         var state = EngineState.FromJson(record.StateJson);
         var (said, next, holder) = command.Action switch
         {
@@ -262,13 +264,6 @@ public sealed class TurnProcessor(
             RestoredPosition = null,
             RestoredVariables = null,
         };
-        if (record.PublishableLastTurn is { } previous && !published.Knows(previous))
-        {
-            // Its publish failed, or was done by an instance before this one: it goes out before this turn is committed.
-            logger.LogInformation("Session {SessionId}: turn {Turn} is not known to be published; publishing it before turn {Next}",
-                record.SessionId, previous.Turn, turn.Turn);
-            await PublishAsync(previous, ct);
-        }
         if (!await store.TrySaveAsync(next, record.Version))
             throw new ConcurrencyConflictException($"Session {record.SessionId} changed while turn {turn.Turn} ran.");
 
@@ -280,34 +275,32 @@ public sealed class TurnProcessor(
     }
 
     /// <summary>
-    /// A committed turn goes to the broker for storing (durable: Persistence may be down), then straight to the sockets
-    /// (through the event log), then its alert if it raised one. The input is acknowledged only once all are done;
-    /// after a failure of any it is handled again, which repeats them, and the session's next turn is not committed
-    /// before they are (<see cref="PublishedTurns"/>). Not at the same time: a client that saw a turn whose publish
+    /// A committed turn goes to the broker for storing (durable: Persistence may be down; it sends the counsellors' alert
+    /// once it has stored the flag, so that the session the alert names can be watched at once), then straight to the
+    /// sockets (through the event log). The input is acknowledged only once both are done; after a failure of either it
+    /// is handled again, which repeats both, and the session's next turn is not committed before they are
+    /// (<see cref="PublishedTurns"/>). Not at the same time: a client that saw a turn whose publish
     /// then failed would send its next input with the turn on its way nowhere.
     /// </summary>
     private async Task PublishAsync(TurnCompleted turn, CancellationToken ct)
     {
         await publisher.Publish(turn, ct);
         await delivery.DeliverTurnAsync(turn);
-        if (turn.Summary.Safety is { Acted: true } safety) await PublishFlagAsync(turn, safety, ct);
         published.Remember(turn);
     }
 
     /// <summary>
-    /// The alert for counsellors, published after the turn. The flag itself is stored by Persistence from the turn; a
-    /// crash between the two publishes is mended by publishing both again (consumers key an alert on its session and
-    /// seq, so a second copy changes nothing).
+    /// Before a session's next turn: the turn before it must be on its way to the database, or it never will be once
+    /// the new one is committed (<see cref="PublishedTurns"/>). Not known here as published — its publish failed, or it
+    /// was done by an instance before this one — it is published again; first, so that no model is called for a turn
+    /// that cannot be committed yet.
     /// </summary>
-    private async Task PublishFlagAsync(TurnCompleted turn, SafetyReport safety, CancellationToken ct)
+    private async Task PublishPreviousAsync(SessionRecord record, CancellationToken ct)
     {
-        await publisher.Publish(new SessionFlagged
-        {
-            SessionId = turn.SessionId, UserId = turn.UserId, ScriptId = turn.ScriptId, RiskLevel = safety.RiskLevel, Reason = safety.Reason,
-            Evidence = safety.Evidence, EvidenceMessageIds = [.. turn.Messages.Where(m => m.Role == "user").Select(m => m.MessageId)],
-            Seq = turn.Summary.Seq, FlaggedAt = turn.CompletedAt, Locale = turn.Locale,
-        }, ct);
-        logger.LogWarning("Session {SessionId} flagged at risk {RiskLevel} ({Reason}) in turn {Turn}", turn.SessionId, safety.RiskLevel, safety.Reason, turn.Turn);
+        if (record.PublishableLastTurn is not { } previous || published.Knows(previous)) return;
+        logger.LogInformation("Session {SessionId}: turn {Turn} is not known to be published; publishing it before turn {Next}",
+            record.SessionId, previous.Turn, previous.Turn + 1);
+        await PublishAsync(previous, ct);
     }
 
     private async Task<SessionRecord?> LoadFromPersistenceAsync(Guid sessionId, long inputSeq, CancellationToken ct)

@@ -16,8 +16,8 @@ public sealed record SafetyReport(
 public sealed record ReplacedReply(string ActionId, string RuleId, string Category);
 
 /// <summary>
-/// Sessions → everyone (counsellors' queues first): a session showed high or imminent risk and got the crisis
-/// response. Published after the turn that raised it.
+/// Persistence → everyone (counsellors' queues first): a session showed high or imminent risk and got the crisis
+/// response. Published once the turn that raised it is stored, flag included.
 /// </summary>
 public sealed record SessionFlagged
 {

@@ -31,6 +31,11 @@ public sealed class SafetyNetTests(SystemFixture system)
         var alert = await counsellor.WaitForAsync<SafetyAlertFrame>(a => a.SessionId == sessionId);
         var alertLatency = sent.Elapsed;
 
+        // The alert goes out once the flag is stored: the counsellor may watch the session the moment it arrives.
+        await counsellor.SendAsync(new SessionAttachFrame { RequestId = "watch-now", SessionId = sessionId, LastSeq = 0 });
+        var watched = await counsellor.WaitForAsync<Frame>(f => f is SessionAttachedFrame { RequestId: "watch-now" } or ErrorFrame { RequestId: "watch-now" });
+        Assert.IsType<SessionAttachedFrame>(watched);
+
         // The crisis response instead of the script's next question, with the resources; the script waits where it was.
         var response = Assert.Single(crisis.Messages, m => m.Role == "assistant");
         Assert.Equal("crisis", response.ActionId);
