@@ -11,8 +11,8 @@ public static class RestartOnCrashExtensions
 {
     /// <summary>
     /// A process of this resource (each replica on its own) that exits with a failure, without having been asked
-    /// to stop, is started again after a short pause, as Kubernetes restarts a crashed pod. DCP does not restart
-    /// executables by itself.
+    /// to stop, is started again after a pause (<see cref="RestartBackoff"/>), as Kubernetes restarts a crashed pod.
+    /// DCP does not restart executables by itself.
     /// </summary>
     public static IResourceBuilder<T> WithRestartOnCrash<T>(this IResourceBuilder<T> builder) where T : IResource
     {
@@ -42,7 +42,7 @@ internal sealed class CrashRestarter(
     IHostApplicationLifetime lifetime,
     ILogger<CrashRestarter> logger) : BackgroundService
 {
-    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(1);
+    private readonly RestartBackoff _backoff = new(TimeProvider.System);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,16 +60,17 @@ internal sealed class CrashRestarter(
             {
                 continue;
             }
-            logger.LogWarning("{Resource} exited with code {ExitCode}; starting it again", e.ResourceId, e.Snapshot.ExitCode);
-            _ = RestartAsync(e.ResourceId, stoppingToken);
+            var pause = _backoff.NextPause(e.ResourceId);
+            logger.LogWarning("{Resource} exited with code {ExitCode}; starting it again in {Pause} s", e.ResourceId, e.Snapshot.ExitCode, pause.TotalSeconds);
+            _ = RestartAsync(e.ResourceId, pause, stoppingToken);
         }
     }
 
-    private async Task RestartAsync(string resourceId, CancellationToken stoppingToken)
+    private async Task RestartAsync(string resourceId, TimeSpan pause, CancellationToken stoppingToken)
     {
         try
         {
-            await Task.Delay(Pause, stoppingToken);
+            await Task.Delay(pause, stoppingToken);
             var result = await commands.ExecuteCommandAsync(resourceId, KnownResourceCommands.StartCommand, stoppingToken);
             if (!result.Success) logger.LogError("Restarting {Resource} failed: {Error}", resourceId, result.Message);
         }
