@@ -314,6 +314,67 @@ public sealed class StudioPageTests(SystemFixture system, SharedBrowser shared) 
         Assert.Null(await page.EvaluateAsync<string?>("() => localStorage.getItem('heartrule.studio.unsaved.studio-keep')"));
     }
 
+    [Fact]
+    public async Task Another_authors_script_opens_read_only_and_only_its_published_versions_run()
+    {
+        // Versions 1 and 2 published (2 is current), 3 a valid draft, 4 a draft with a deprecated field.
+        var id = await CreateAsync("studio-owner", TestScripts.Session(NewId(), "Hello"), publish: true, draft: scriptId => TestScripts.Session(scriptId, "Hello again"));
+        using (var owner = await system.ApiClientAsync("studio-owner", Roles.Author))
+        {
+            using var published = await owner.PostAsync($"/api/scripts/{id}/versions/2/publish", null);
+            Assert.Equal(HttpStatusCode.NoContent, published.StatusCode);
+            foreach (var yaml in new[] { TestScripts.Session(id, "Hello a third time"), Broken(id) })
+            {
+                using var saved = await owner.PostAsJsonAsync($"/api/scripts/{id}/versions", new { yaml });
+                Assert.Equal(HttpStatusCode.Created, saved.StatusCode);
+            }
+        }
+
+        var (context, page) = await OpenAsync("studio-onlooker", Roles.Author, $"?script={id}");
+        await using var _ = context;
+        await Assertions.Expect(page.Locator("#editorHeading")).ToHaveTextAsync("A test session — v4 (draft)", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#readOnly")).ToHaveTextAsync(new Regex("^Read only: only this script's owners"));
+        await Assertions.Expect(page.Locator("#scripts optgroup[label='Other scripts (read only)'] option[value='" + id + "']")).ToHaveCountAsync(1);
+        // Its findings are shown, but not the one-click fix; nothing can be saved, published or rolled back.
+        await Assertions.Expect(page.Locator("#validation")).ToHaveAttributeAsync("data-state", "invalid", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#findings li.error[data-kind='deprecated']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#findings button.fix")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#versions button.rollback")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#save")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#publish")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#notes")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#run")).ToBeDisabledAsync();
+        // The text takes no typing.
+        await Assertions.Expect(page.Locator(".cm-content")).ToHaveAttributeAsync("aria-readonly", "true");
+        await page.Locator(".cm-content").ClickAsync();
+        await page.Keyboard.InsertTextAsync("# typed by someone else");
+        await Assertions.Expect(page.Locator(".cm-content")).Not.ToContainTextAsync("typed by someone else");
+        await Browser.ScreenshotAsync(page, "studio-read-only");
+
+        // A valid draft does not run either (only its owners may try drafts); a published version does.
+        await page.Locator("#versions li[data-version='3'] button.open").ClickAsync();
+        await Assertions.Expect(page.Locator("#editorHeading")).ToHaveTextAsync("A test session — v3 (draft)", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#validation")).ToHaveAttributeAsync("data-state", "valid", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#run")).ToBeDisabledAsync();
+        await page.Locator("#versions li[data-version='1'] button.open").ClickAsync();
+        await Assertions.Expect(page.Locator("#editorHeading")).ToHaveTextAsync("A test session — v1 (published)", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#run")).ToBeEnabledAsync(new() { Timeout = 15000 });
+
+        // Its owner gets the same script to change: the fix, the rollback, saving once the text changes.
+        var (ownerContext, ownerPage) = await OpenAsync("studio-owner", Roles.Author, $"?script={id}");
+        await using var __ = ownerContext;
+        await Assertions.Expect(ownerPage.Locator("#findings button.fix")).ToHaveCountAsync(1, new() { Timeout = 15000 });
+        await Assertions.Expect(ownerPage.Locator("#readOnly")).ToBeHiddenAsync();
+        await Assertions.Expect(ownerPage.Locator("#scripts optgroup[label='Scripts you can change'] option[value='" + id + "']")).ToHaveCountAsync(1);
+        await Assertions.Expect(ownerPage.Locator("#versions li[data-version='1'] button.rollback")).ToHaveCountAsync(1);
+        await Assertions.Expect(ownerPage.Locator(".cm-content")).ToHaveAttributeAsync("aria-readonly", "false");
+        await ownerPage.Locator(".cm-content").ClickAsync();
+        await ownerPage.Keyboard.PressAsync("Control+End");
+        await ownerPage.Keyboard.InsertTextAsync("\n# typed by the owner");
+        await Assertions.Expect(ownerPage.Locator(".cm-content")).ToContainTextAsync("typed by the owner");
+        await Assertions.Expect(ownerPage.Locator("#save")).ToBeEnabledAsync();
+    }
+
     private static string NewId() => "studio_" + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>The intake sample under another id: a script that asks, waits and extracts.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using HeartRule.Contracts;
 using HeartRule.Infrastructure;
 using HeartRule.Persistence.Tests.Fixtures;
@@ -79,6 +80,33 @@ public sealed class ScriptRolesTests(Servers servers) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/scripts/{id}/versions/3/publish", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/scripts/{id}")).StatusCode);
         await IsProblemAsync(await owner.PostYamlAsync("/api/scripts/intake/versions", TestScripts.Session("intake")), ErrorCodes.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_list_tells_each_reader_which_scripts_they_may_change()
+    {
+        var owner = As("lister", Roles.Author);
+        var sharer = As("co-author", Roles.Author);
+        var other = As("onlooker", Roles.Author);
+        var id = await CreatedByAsync(owner);
+        async Task<bool?> MayChangeAsync(HttpClient reader, string script) =>
+            (await JsonAsync(await reader.GetAsync("/api/scripts"))).EnumerateArray()
+                .SingleOrDefault(s => s.GetProperty("id").GetString() == script) is { ValueKind: JsonValueKind.Object } listed
+                ? listed.GetProperty("mayChange").GetBoolean() : null;
+
+        Assert.True(await MayChangeAsync(owner, id));
+        Assert.False(await MayChangeAsync(sharer, id));
+        Assert.False(await MayChangeAsync(other, id));
+        // The samples have no owner: only admins change them.
+        Assert.False(await MayChangeAsync(owner, "intake"));
+        Assert.True(await MayChangeAsync(As("boss", Roles.Admin), id));
+        Assert.True(await MayChangeAsync(As("boss", Roles.Admin), "intake"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.PostAsJsonAsync($"/api/scripts/{id}/shares", new { userId = $"co-author-{_run}" })).StatusCode);
+        Assert.True(await MayChangeAsync(sharer, id));
+        Assert.False(await MayChangeAsync(other, id));
+        // An owner who is no longer an author changes nothing, and the list says so.
+        Assert.False(await MayChangeAsync(As("lister", Roles.Client), id));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public static class ScriptsEndpoints
 
         scripts.MapGet("/", async (HttpContext http, string? kind, ScriptStore store, CancellationToken ct) =>
             kind is null or "session" or "technique"
-                ? Results.Ok(await store.ListAsync(kind, ct))
+                ? Results.Ok(await store.ListAsync(kind, http.Caller(), ct))
                 : ApiProblems.Invalid(http, "kind", LocalText.Of("error.fieldOneOf", ("field", "kind"), ("list", "session, technique")), ApiProblems.OneOf(["session", "technique"]), kind))
             .WithSummary("List the live scripts, optionally of one kind")
             .Produces<IReadOnlyList<ScriptSummary>>().ProducesProblems(400);

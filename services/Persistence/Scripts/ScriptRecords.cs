@@ -5,7 +5,8 @@ namespace HeartRule.Persistence.Scripts;
 /// <summary>One script in the list (the Gateway's chat page reads <c>id</c>, <c>name</c> and <c>latestVersion</c>).</summary>
 /// <param name="PublishedVersion">The current version: what a session that names no version runs (publishing sets it, a rollback moves it back); null for a script with drafts only.</param>
 /// <param name="OwnerId">The author who created it; null for the samples (admins manage those).</param>
-public sealed record ScriptSummary(string Id, string Kind, string? Name, int LatestVersion, int? PublishedVersion, string? OwnerId, DateTime CreatedAt, DateTime UpdatedAt);
+/// <param name="MayChange">Whether the caller may change it (<see cref="ScriptPermissions.MayManage(Caller, ScriptOwners)"/>): the studio opens the others read-only.</param>
+public sealed record ScriptSummary(string Id, string Kind, string? Name, int LatestVersion, int? PublishedVersion, string? OwnerId, DateTime CreatedAt, DateTime UpdatedAt, bool MayChange);
 
 /// <summary>
 /// A stored version as the services read it (/internal/scripts). <see cref="Deleted"/> is true when the script was
@@ -53,13 +54,15 @@ public static class ScriptPermissions
     /// Adding versions, publishing, sharing and deleting: an admin, or an author who created the script or was given
     /// it. Ownership counts only while the role does: an owner who is no longer an author changes nothing.
     /// </summary>
-    public static bool MayManage(Caller caller, ScriptOwners owners) =>
-        caller.IsAdmin || (caller.IsAuthorOrAdmin && IsOwner(caller, owners));
+    public static bool MayManage(Caller caller, ScriptOwners owners) => MayManage(caller, IsOwner(caller, owners));
+
+    /// <param name="owns">The caller created the script, or it is shared with them.</param>
+    public static bool MayManage(Caller caller, bool owns) => caller.IsAdmin || (caller.IsAuthorOrAdmin && owns);
 
     /// <summary>
     /// Watching other people's sessions on a script (read-only, debug frames included) is for the script's own
     /// authors: its creator and the authors it is shared with, while they hold the author or admin role. Unlike
-    /// <see cref="MayManage"/>, being an admin is not enough: an admin may erase a conversation, not read it.
+    /// <see cref="MayManage(Caller, ScriptOwners)"/>, being an admin is not enough: an admin may erase a conversation, not read it.
     /// </summary>
     public static bool MayObserveSessions(Caller caller, ScriptOwners owners) => caller.IsAuthorOrAdmin && IsOwner(caller, owners);
 

@@ -13,17 +13,23 @@ public sealed class ScriptStore(NpgsqlDataSource dataSource)
         s.deleted_at IS NOT NULL AS Deleted, v.published_at IS NOT NULL AS Published
         """;
 
-    public async Task<IReadOnlyList<ScriptSummary>> ListAsync(string? kind, CancellationToken ct)
+    /// <summary>The live scripts, each with whether <paramref name="caller"/> may change it.</summary>
+    public async Task<IReadOnlyList<ScriptSummary>> ListAsync(string? kind, Caller caller, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<ScriptSummary>(new CommandDefinition("""
+        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition("""
             SELECT id AS Id, kind AS Kind, name AS Name, latest_version AS LatestVersion,
                 current_version AS PublishedVersion,
-                owner_id AS OwnerId, created_at AS CreatedAt, updated_at AS UpdatedAt
+                owner_id AS OwnerId, created_at AS CreatedAt, updated_at AS UpdatedAt,
+                COALESCE(owner_id = @userId, false) OR EXISTS (SELECT 1 FROM script_shares sh WHERE sh.script_id = s.id AND sh.user_id = @userId) AS Owns
             FROM scripts s WHERE deleted_at IS NULL AND (@kind::text IS NULL OR kind = @kind) ORDER BY id
-            """, new { kind }, cancellationToken: ct));
-        return rows.AsList();
+            """, new { kind, userId = caller.UserId }, cancellationToken: ct));
+        return [.. rows.Select(r => new ScriptSummary(r.Id, r.Kind, r.Name, r.LatestVersion, r.PublishedVersion, r.OwnerId, r.CreatedAt, r.UpdatedAt,
+            ScriptPermissions.MayManage(caller, r.Owns)))];
     }
+
+    private sealed record SummaryRow(string Id, string Kind, string? Name, int LatestVersion, int? PublishedVersion, string? OwnerId,
+        DateTime CreatedAt, DateTime UpdatedAt, bool Owns);
 
     /// <summary>
     /// A version, or the latest one when <paramref name="version"/> is null. A deleted script is not found unless

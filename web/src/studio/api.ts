@@ -11,6 +11,8 @@ export interface ScriptSummary {
   latestVersion: number;
   publishedVersion: number | null;
   ownerId: string | null;
+  /** The reader may change it (an owner, one it is shared with, or an admin): the studio opens the others read-only. */
+  mayChange: boolean;
 }
 
 /** GET /api/scripts/{id}/versions: one version, newest first. */

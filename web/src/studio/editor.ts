@@ -1,6 +1,7 @@
 // The script's text in CodeMirror 6: YAML highlighted, and what the API's validation finds marked at its line and
 // column (underline, gutter, tooltip), a deprecated field's rename offered as an action. Tab is left to move the focus
-// (CodeMirror's default): the editor is a stop on the page's keyboard path, not a trap.
+// (CodeMirror's default): the editor is a stop on the page's keyboard path, not a trap. A script the reader may not
+// change is shown read-only: it can still be read, searched and copied, and its findings are still marked.
 import { yaml } from "@codemirror/lang-yaml";
 import { forceLinting, forEachDiagnostic, linter, lintGutter, type Diagnostic } from "@codemirror/lint";
 import { EditorState, StateEffect, type Text } from "@codemirror/state";
@@ -30,18 +31,25 @@ export class ScriptEditor {
   private running: AbortController | null = null;
   /** The mark each finding of the last validation made: where it is now, however the text moved since. */
   private marks = new Map<Finding, Diagnostic>();
+  private readOnly = false;
 
   constructor(parent: HTMLElement, private readonly options: EditorOptions) {
     this.view = new EditorView({ parent, state: this.stateOf("") });
+  }
+
+  /** Whether a finding's one-click fix may change the text. */
+  get mayFix(): boolean {
+    return !this.readOnly;
   }
 
   get text(): string {
     return this.view.state.doc.toString();
   }
 
-  /** Shows another text, with its own undo history; it is validated at once. */
-  load(text: string): void {
+  /** Shows another text, with its own undo history (none when it is read-only); it is validated at once. */
+  load(text: string, readOnly = false): void {
     this.marks.clear();
+    this.readOnly = readOnly;
     this.view.setState(this.stateOf(text));
     forceLinting(this.view);
   }
@@ -66,7 +74,7 @@ export class ScriptEditor {
 
   /** Renames a deprecated field as its finding says (its one-click fix); false when the field is no longer there. */
   fix(finding: Finding): boolean {
-    const rename = renameOf(finding);
+    const rename = this.readOnly ? null : renameOf(finding);
     const at = this.placeOf(finding);
     if (!rename || !at || this.view.state.sliceDoc(at.from, at.to) !== finding.actual) return false;
     this.view.dispatch({ changes: { from: at.from, to: at.to, insert: rename }, selection: { anchor: at.from + rename.length } });
@@ -89,7 +97,8 @@ export class ScriptEditor {
         basicSetup,
         yaml(),
         EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ "aria-labelledby": this.options.labelledBy }),
+        EditorView.contentAttributes.of({ "aria-labelledby": this.options.labelledBy, "aria-readonly": String(this.readOnly) }),
+        EditorState.readOnly.of(this.readOnly),
         lintGutter(),
         linter((view) => this.lint(view), { delay: pause, needsRefresh: (update) => update.transactions.some((tr) => tr.effects.some((e) => e.is(revalidation))) }),
         EditorView.updateListener.of((update) => {
@@ -119,7 +128,7 @@ function diagnosticOf(doc: Text, finding: Finding, severity: "error" | "warning"
   if (finding.line == null || finding.line < 1) return null;
   const line = doc.line(Math.min(finding.line, doc.lines));
   const [start, end] = markIn(line.text, finding.column ?? 1, finding.actual);
-  const rename = renameOf(finding);
+  const rename = editor.mayFix ? renameOf(finding) : null;
   return {
     from: line.from + start,
     to: line.from + end,

@@ -1,8 +1,9 @@
 // The script studio, for authors and admins: pick a script (or start a new one), see its drafts and versions and which
 // is current, edit its YAML while the API validates it (POST /api/scripts/validate) and the editor marks each finding
 // at its line, save drafts, publish (a draft with warnings only when the author says so), roll back, compare any two
-// versions, and Run a version: the debugger, beside the editor, starts it with debug and follows it. Everything goes
-// over the HTTP API (docs/api.md, "Drafts, publishing and rollback"); the debugger has its own socket.
+// versions, and Run a version: the debugger, beside the editor, starts it with debug and follows it. A script the
+// author may not change (the list says so: mayChange) opens read-only. Everything goes over the HTTP API (docs/api.md,
+// "Drafts, publishing and rollback"); the debugger has its own socket.
 import "../shared/base.css";
 import "./studio.css";
 import { isAuthor, PageProblem, type Finding, type Identity } from "../shared/auth";
@@ -14,13 +15,17 @@ import { ScriptEditor } from "./editor";
 import type { Findings } from "./findings";
 import { diffView, findingRows, findingsSummary, scriptLabel, versionRow, versionState } from "./views";
 
-/** What the editor shows: a script (`id` null: a new one, not saved yet), the version it came from, and that version's text. */
+/**
+ * What the editor shows: a script (`id` null: a new one, not saved yet), the version it came from, that version's
+ * text, and whether the author may change the script (else it is read-only).
+ */
 interface Opened {
   id: string | null;
   name: string | null;
   version: number | null;
   versions: VersionSummary[];
   saved: string;
+  mayChange: boolean;
 }
 
 /** The text an author had not saved, kept in this browser until it is saved or discarded: one per user. */
@@ -96,14 +101,13 @@ async function loadScripts(): Promise<void> {
 }
 
 function showScripts(): void {
-  const me = shell.auth.identity?.userId;
   const group = (key: string, list: ScriptSummary[]) =>
     list.length ? [el("optgroup", { label: t(key) }, ...list.map((s) => new Option(scriptLabel(s), s.id)))] : [];
   const select = byId<HTMLSelectElement>("scripts");
   select.replaceChildren(
     new Option("—", ""),
-    ...group("page.studio.mine", scripts.filter((s) => s.ownerId === me)),
-    ...group("page.studio.others", scripts.filter((s) => s.ownerId !== me)),
+    ...group("page.studio.mine", scripts.filter((s) => s.mayChange)),
+    ...group("page.studio.others", scripts.filter((s) => !s.mayChange)),
   );
   select.value = opened?.id ?? "";
 }
@@ -114,7 +118,8 @@ async function openScript(id: string, version: number | null): Promise<void> {
   const wanted = version ?? versions[0]?.version;
   if (wanted === undefined) return;
   const loaded = await api.version(id, wanted);
-  show({ id, name: loaded.name, version: loaded.version, versions, saved: loaded.yaml }, loaded.yaml);
+  const mayChange = scripts.find((s) => s.id === id)?.mayChange ?? false;
+  show({ id, name: loaded.name, version: loaded.version, versions, saved: loaded.yaml, mayChange }, loaded.yaml);
 }
 
 function show(next: Opened, text: string): void {
@@ -125,8 +130,10 @@ function show(next: Opened, text: string): void {
   byId("diffPanel").hidden = true;
   byId("saveState").textContent = "";
   const unsaved = readUnsaved();
-  const restore = unsaved && unsaved.script === next.id && unsaved.text !== text ? unsaved : null;
-  editor.load(restore?.text ?? text);
+  const restore = next.mayChange && unsaved && unsaved.script === next.id && unsaved.text !== text ? unsaved : null;
+  editor.load(restore?.text ?? text, !next.mayChange);
+  byId("readOnly").hidden = next.mayChange;
+  byId<HTMLInputElement>("notes").disabled = !next.mayChange;
   if (restore) byId("saveState").textContent = t("page.studio.restored", { time: shortTime(restore.at) });
   byId("studio").hidden = false;
   history.replaceState(null, "", next.id ? `?script=${encodeURIComponent(next.id)}${next.version ? `&version=${next.version}` : ""}` : location.pathname);
@@ -140,7 +147,7 @@ function showOpened(): void {
   byId("editorHeading").textContent = opened.id
     ? t("page.studio.editing", { name: opened.name ?? opened.id, version: opened.version ?? "?", state: shown ? versionState(shown) : "" })
     : t("page.studio.newHeading");
-  byId("versions").replaceChildren(...opened.versions.map((v) => versionRow(v, v.version === opened!.version)));
+  byId("versions").replaceChildren(...opened.versions.map((v) => versionRow(v, v.version === opened!.version, opened!.mayChange)));
   byId("versionsPanel").hidden = !opened.id;
   const options = () => opened!.versions.map((v) => new Option(`${t("page.studio.versionLabel", { version: v.version })} · ${versionState(v)}`, String(v.version)));
   const from = byId<HTMLSelectElement>("diffFrom");
@@ -200,7 +207,7 @@ function showFindings(): void {
   const status = byId("validation");
   status.dataset.state = findings ? (findings.errors.length ? "invalid" : "valid") : validationFailed ? "failed" : "checking";
   status.textContent = findings ? findingsSummary(findings) : t(validationFailed ? "page.studio.uncheckable" : "page.studio.checking");
-  byId("findings").replaceChildren(...(findings ? findingRows(findings, { reveal: (f) => editor.reveal(f), fix }) : []));
+  byId("findings").replaceChildren(...(findings ? findingRows(findings, { reveal: (f) => editor.reveal(f), fix: opened?.mayChange ? fix : undefined }) : []));
   showButtons();
 }
 
@@ -211,10 +218,12 @@ function fix(finding: Finding): void {
 function showButtons(): void {
   const errors = !!findings?.errors.length;
   const shown = opened?.versions.find((v) => v.version === opened!.version);
-  byId<HTMLButtonElement>("save").disabled = busy || !opened || (!!opened.id && !dirty());
+  const mayChange = !!opened?.mayChange;
+  byId<HTMLButtonElement>("save").disabled = busy || !mayChange || (!!opened?.id && !dirty());
   // Refused while the text has errors (the API refuses it anyway); a published version has nothing to publish.
-  byId<HTMLButtonElement>("publish").disabled = busy || !opened || errors || (!dirty() && !!shown?.published);
-  byId<HTMLButtonElement>("run").disabled = busy || !opened || errors;
+  byId<HTMLButtonElement>("publish").disabled = busy || !mayChange || errors || (!dirty() && !!shown?.published);
+  // Others start only the published versions of a script that is not theirs.
+  byId<HTMLButtonElement>("run").disabled = busy || !opened || errors || (!mayChange && !shown?.published);
   byId<HTMLButtonElement>("compare").disabled = busy || (opened?.versions.length ?? 0) < 2;
 }
 
@@ -336,7 +345,7 @@ byId<HTMLSelectElement>("scripts").addEventListener("change", (e) => {
   if (id) void act(() => openScript(id, null));
 });
 byId("newScript").addEventListener("click", () => {
-  if (mayDiscard()) show({ id: null, name: null, version: null, versions: [], saved: newScript }, newScript);
+  if (mayDiscard()) show({ id: null, name: null, version: null, versions: [], saved: newScript, mayChange: true }, newScript);
 });
 byId("versions").addEventListener("click", (e) => {
   const button = (e.target as HTMLElement).closest("button");

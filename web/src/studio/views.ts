@@ -11,8 +11,8 @@ export const versionState = (v: { published: boolean; current: boolean }): strin
 
 export const scriptLabel = (s: ScriptSummary): string => t("page.studio.scriptItem", { name: s.name ?? s.id, id: s.id });
 
-/** One row per version, newest first: open it; a published one that is not current can be made current again. */
-export function versionRow(v: VersionSummary, shown: boolean): HTMLLIElement {
+/** One row per version, newest first: open it; a published one that is not current can be made current again (by those who may change the script). */
+export function versionRow(v: VersionSummary, shown: boolean, mayChange: boolean): HTMLLIElement {
   const counts = [
     v.errorCount ? t("page.studio.errorCount", { count: formatNumber(v.errorCount) }) : "",
     v.warningCount ? t("page.studio.warningCount", { count: formatNumber(v.warningCount) }) : "",
@@ -28,7 +28,7 @@ export function versionRow(v: VersionSummary, shown: boolean): HTMLLIElement {
   );
   row.querySelector("button")!.setAttribute("aria-label", t("page.studio.openVersion", { version: v.version }));
   if (shown) row.setAttribute("aria-current", "true");
-  if (v.published && !v.current) {
+  if (mayChange && v.published && !v.current) {
     const rollback = el("button", { type: "button", className: "rollback" }, t("page.studio.makeCurrent"));
     rollback.setAttribute("aria-label", t("page.studio.makeCurrentLabel", { version: v.version }));
     row.append(rollback);
@@ -46,9 +46,9 @@ export function findingsSummary(findings: Findings): string {
 
 /**
  * The findings as a list the keyboard reaches: each at its line and column (a button that puts the cursor there), its
- * message and suggestion, and for a deprecated field its rename as a button.
+ * message and suggestion, and for a deprecated field its rename as a button (when the text may be changed: with a fix).
  */
-export function findingRows(findings: Findings, actions: { reveal: (f: Finding) => void; fix: (f: Finding) => void }): HTMLLIElement[] {
+export function findingRows(findings: Findings, actions: { reveal: (f: Finding) => void; fix?: (f: Finding) => void }): HTMLLIElement[] {
   const rows = ordered(findings);
   const more = findings.errors.length + findings.warnings.length - rows.length;
   return [...rows.map(({ finding, severity }) => {
@@ -56,6 +56,7 @@ export function findingRows(findings: Findings, actions: { reveal: (f: Finding) 
       finding.line == null
         ? el("span", { className: "where" }, t("page.studio.wholeScript"))
         : el("button", { type: "button", className: "where", onclick: () => actions.reveal(finding) }, t("page.studio.at", { line: finding.line, column: finding.column ?? 1 }));
+    const { fix } = actions;
     const rename = renameOf(finding);
     return el(
       "li",
@@ -66,7 +67,7 @@ export function findingRows(findings: Findings, actions: { reveal: (f: Finding) 
       " ",
       el("span", { className: "message" }, finding.message),
       ...(finding.suggestion ? [" ", el("span", { className: "suggestion" }, finding.suggestion)] : []),
-      ...(rename ? [" ", el("button", { type: "button", className: "fix", onclick: () => actions.fix(finding) }, t("page.studio.rename", { field: rename }))] : []),
+      ...(rename && fix ? [" ", el("button", { type: "button", className: "fix", onclick: () => fix(finding) }, t("page.studio.rename", { field: rename }))] : []),
     );
   }), ...(more > 0 ? [el("li", { className: "more" }, t("page.studio.more", { count: formatNumber(more) }))] : [])];
 }
