@@ -118,6 +118,8 @@ async function openScript(id: string, version: number | null): Promise<void> {
   const wanted = version ?? versions[0]?.version;
   if (wanted === undefined) return;
   const loaded = await api.version(id, wanted);
+  // A script made since the list was read (in another tab) is not in it yet.
+  if (!scripts.some((s) => s.id === id)) await loadScripts();
   const mayChange = scripts.find((s) => s.id === id)?.mayChange ?? false;
   show({ id, name: loaded.name, version: loaded.version, versions, saved: loaded.yaml, mayChange }, loaded.yaml);
 }
