@@ -359,6 +359,8 @@ public sealed class ChatPageTests(SystemFixture system)
         var states = await Browser.StatesAsync(page);
         Assert.Contains("reconnecting", states.SkipWhile(s => s != "connected"));
         Assert.False(dropOnAck, "the socket was not dropped");
+        // The turn has ended (its turn.completed follows the message it shows): only then is the next input taken.
+        await Assertions.Expect(page.Locator("#text")).ToBeEnabledAsync();
 
         // The network goes: the socket is lost and no new one gets through; the page says the server is unreachable.
         Volatile.Write(ref offline, true);
