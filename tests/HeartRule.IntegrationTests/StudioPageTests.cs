@@ -337,6 +337,7 @@ public sealed class StudioPageTests(SystemFixture system, SharedBrowser shared) 
         await Assertions.Expect(page.Locator("#scripts optgroup[label='Other scripts (read only)'] option[value='" + id + "']")).ToHaveCountAsync(1);
         // Its findings are shown, but not the one-click fix; nothing can be saved, published or rolled back.
         await Assertions.Expect(page.Locator("#validation")).ToHaveAttributeAsync("data-state", "invalid", new() { Timeout = 15000 });
+        await Assertions.Expect(page.Locator("#validation")).ToHaveTextAsync("3 error(s), 1 warning(s).");
         await Assertions.Expect(page.Locator("#findings li.error[data-kind='deprecated']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#findings button.fix")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#versions button.rollback")).ToHaveCountAsync(0);

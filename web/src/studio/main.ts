@@ -208,7 +208,7 @@ function changed(): void {
 function showFindings(): void {
   const status = byId("validation");
   status.dataset.state = findings ? (findings.errors.length ? "invalid" : "valid") : validationFailed ? "failed" : "checking";
-  status.textContent = findings ? findingsSummary(findings) : t(validationFailed ? "page.studio.uncheckable" : "page.studio.checking");
+  status.textContent = findings ? findingsSummary(findings, !!opened?.mayChange) : t(validationFailed ? "page.studio.uncheckable" : "page.studio.checking");
   byId("findings").replaceChildren(...(findings ? findingRows(findings, { reveal: (f) => editor.reveal(f), fix: opened?.mayChange ? fix : undefined }) : []));
   showButtons();
 }

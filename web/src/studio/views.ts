@@ -36,11 +36,11 @@ export function versionRow(v: VersionSummary, shown: boolean, mayChange: boolean
   return row;
 }
 
-/** What a validation found, in words: how many of each, and what that keeps from happening. */
-export function findingsSummary(findings: Findings): string {
+/** What a validation found, in words: how many of each, and (to those who may change the script) what that keeps from happening. */
+export function findingsSummary(findings: Findings, mayChange: boolean): string {
   const errors = formatNumber(findings.errors.length);
   const warnings = formatNumber(findings.warnings.length);
-  if (findings.errors.length) return t("page.studio.invalid", { errors, warnings });
+  if (findings.errors.length) return t(mayChange ? "page.studio.invalid" : "page.studio.invalidReadOnly", { errors, warnings });
   return findings.warnings.length ? t("page.studio.warned", { warnings }) : t("page.studio.valid");
 }
 
